@@ -1,0 +1,43 @@
+# Argument checks shared by the exported functions.
+
+check_flag <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
+  if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    tb_abort(c(
+      "{.arg {arg}} must be {.code TRUE} or {.code FALSE}.",
+      x = "It is {obj_desc(x)}{if (is.atomic(x) && length(x) != 1L) paste0(' of length ', length(x)) else ''}."
+    ), "arg", call = call)
+  }
+  invisible(x)
+}
+
+check_choice <- function(x, choices, arg, call) {
+  if (identical(x, choices)) return(choices[[1]])
+  if (!is.character(x) || length(x) != 1L || is.na(x) || !x %in% choices) {
+    shown <- if (is.character(x) && length(x) == 1L) paste0('"', x, '"') else obj_desc(x)
+    tb_abort(c(
+      "{.arg {arg}} must be one of {.or {.val {choices}}}.",
+      x = "It is {cli_escape(shown)}."
+    ), "arg", call = call)
+  }
+  x
+}
+
+is_string <- function(x) is.character(x) && length(x) == 1L && !is.na(x)
+
+check_dtype_arg <- function(dtype, call) {
+  if (is.null(dtype) || is_string(dtype) || inherits(dtype, "torch.dtype")) return(invisible())
+  tb_abort(c(
+    "{.arg dtype} must be a dtype name such as {.val float32}, or a torch dtype.",
+    x = "It is {obj_desc(dtype)}{if (is.character(dtype)) paste0(' of length ', length(dtype)) else ''}."
+  ), "dtype", call = call)
+}
+
+check_device_arg <- function(device, call, null_ok = TRUE) {
+  if (null_ok && is.null(device) || is_string(device) || inherits(device, "torch.device")) {
+    return(invisible())
+  }
+  tb_abort(c(
+    "{.arg device} must be a device name such as {.val cpu}, {.val cuda} or {.val auto}.",
+    x = "It is {obj_desc(device)}{if (is.character(device)) paste0(' of length ', length(device)) else ''}."
+  ), "device", call = call)
+}

@@ -1,0 +1,277 @@
+#' Convert R data to a torch tensor
+#'
+#' `as_torch()` copies an R vector, matrix, array or data frame into a new
+#' torch tensor in one pass: the cast to `dtype` and the change from R's
+#' column-major layout to torch's row-major layout happen in that same pass,
+#' and the data never goes through NumPy or a Python list.
+#'
+#' @section Types:
+#' | R input | default dtype | missing values |
+#' |---|---|---|
+#' | double | `torch.get_default_dtype()` (float32 unless changed); the option `torchbridge.float_dtype` overrides | NA/NaN become NaN; with float64 R's NA bit pattern is kept, so [from_torch()] gives `NA` back |
+#' | integer | int64 | NA is an error of class `torchbridge_error_na`, unless `dtype` is a float type (then NaN; with float64 R's NA) |
+#' | logical | bool | as integer |
+#' | complex | complex64 (complex128 when the float dtype is float64) | NaN parts kept |
+#' | raw | uint8 | none |
+#' | `bit64::integer64` | int64, exactly | as integer |
+#' | data.frame | one dtype for all columns (bool < int64 < float) | as above, per column |
+#'
+#' A data frame becomes a 2-D tensor, rows by columns; every column must be
+#' numeric, integer or logical (an error names the others). Factors,
+#' characters, lists, classed vectors such as `Date`, S4 objects (e.g.
+#' Matrix's) and `NULL` are errors of class `torchbridge_error_type`.
+#'
+#' @section Shapes:
+#' A plain vector gives a 1-D tensor (also for length 1); `dim(x)` is kept in
+#' the same order, so `t[i-1, j-1, k-1]` is `x[i, j, k]`. Dimension names are
+#' dropped. Zero-length dimensions are allowed.
+#'
+#' @section Casts:
+#' A cast never changes a value silently: a value outside the range of
+#' `dtype` (300 to uint8, `Inf` to an integer type, 70000 to float16) is a
+#' `torchbridge_error_overflow`; a lost fraction (3.5 to int64) or a dropped
+#' non-zero imaginary part is a `torchbridge_error_dtype`; NA or NaN to an
+#' integer or bool type is a `torchbridge_error_na`. Rounding to a narrower
+#' float (float64 to float32, float16 or bfloat16) is allowed. To bool,
+#' non-zero is `TRUE`, as in R.
+#'
+#' @section Memory:
+#' With `copy = TRUE` (the default) the tensor owns its memory and is
+#' contiguous, and nothing done to it can change `x`: R's copy-on-modify
+#' holds. With `copy = FALSE`, a double or integer input whose dtype needs no
+#' cast (float64, int32) and that stays on the CPU is shared instead of
+#' copied: the tensor then has column-major strides and keeps `x` alive.
+#' Treat such a tensor as read-only: an in-place torch operation on it
+#' (`t$add_(1)`) would change `x` behind R's back. Other inputs are copied.
+#'
+#' @param x An R vector, matrix, array or data frame, or a torch tensor.
+#'   A tensor is returned as it is unless `dtype`, `device` or
+#'   `requires_grad` is given.
+#' @param dtype `NULL` for the default above, a dtype name (`"float32"`,
+#'   `"float"`, `"float64"`, `"double"`, `"float16"`, `"half"`, `"bfloat16"`,
+#'   `"int8"`, `"int16"`, `"int32"`, `"int64"`, `"long"`, `"uint8"`,
+#'   `"bool"`, `"complex64"`, `"complex128"` or any other name torch
+#'   defines, such as `"short"` or `"cfloat"`), or a torch dtype object.
+#' @param device `NULL` for `getOption("torchbridge.device", "cpu")`, or
+#'   `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or `"auto"` (see
+#'   [default_device()]). The option does not apply to tensors.
+#' @param requires_grad `TRUE` to make the result a leaf tensor that
+#'   requires grad; needs a float or complex dtype.
+#' @param copy `FALSE` to share memory with `x` where possible (see Memory).
+#' @return A `torch.Tensor`.
+#' @family conversion
+#' @export
+#' @examples
+#' \dontrun{
+#' t <- as_torch(matrix(1:6, 2))
+#' t$shape
+#' as_torch(c(1.5, NA), dtype = "float64")
+#' as_torch(mtcars[, c("mpg", "cyl")], device = "auto")
+#' }
+as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
+                     copy = TRUE) {
+  call <- rlang::current_env()
+  check_flag(requires_grad, call = call)
+  check_flag(copy, call = call)
+  check_dtype_arg(dtype, call = call)
+  check_device_arg(device, call = call)
+  mod <- bridge(call)
+  if (is_tensor(x)) {
+    grad <- if (missing(requires_grad)) NULL else requires_grad
+    if (is.null(dtype) && is.null(device) && is.null(grad)) return(x)
+    return(tb_py(mod$cast_tensor(x, dtype, device, grad), call))
+  }
+  release_shared(mod)
+  device <- device %||% getOption("torchbridge.device", "cpu")
+  float_dtype <- getOption("torchbridge.float_dtype")
+  if (is.data.frame(x)) {
+    return(data_frame_to_torch(x, mod, dtype, float_dtype, device, requires_grad, call))
+  }
+  rtype <- r_type(x, call)
+  dims <- dim(x)
+  token <- if (!copy && rtype %in% c("double", "integer")) keep_shared(x)
+  tb_py(mod$from_r(
+    .Call(tb_address, x), rtype, r_length(x),
+    if (!is.null(dims)) as.list(dims),
+    dtype, float_dtype, device, requires_grad, copy, token
+  ), call)
+}
+
+# The length as an exact decimal string (long vectors pass 2^31).
+r_length <- function(x) {
+  n <- length(x)
+  if (is.integer(n)) as.character(n) else sprintf("%.0f", n)
+}
+
+r_type <- function(x, call, what = "x") {
+  if (inherits(x, "integer64")) return("integer64")
+  if (is.factor(x)) {
+    tb_abort(c(
+      "Can't convert a factor to a tensor.",
+      i = "For class indices (0-based, as torch expects), use {.code as.integer({what}) - 1L}.",
+      i = "For one-hot codes, convert the indices and use {.code torch$nn$functional$one_hot()}."
+    ), "type", call = call)
+  }
+  if (isS4(x)) {
+    tb_abort(c(
+      "Can't convert an S4 object of class {.cls {class(x)[1]}} to a tensor.",
+      i = "For a sparse or dense matrix from the Matrix package, use {.code as.matrix({what})}."
+    ), "type", call = call)
+  }
+  cls <- oldClass(x)
+  if (!is.null(cls) && !all(cls %in% c("table", "AsIs", "integer64"))) {
+    tb_abort(c(
+      "Can't convert an object of class {.cls {cls}} to a tensor.",
+      i = "If its numbers are what you want, use {.code unclass({what})} or {.code as.numeric({what})}."
+    ), "type", call = call)
+  }
+  type <- typeof(x)
+  if (type %in% c("double", "integer", "logical", "complex", "raw")) return(type)
+  hint <- switch(type,
+    character = "Convert text to numbers first, e.g. with {.fn as.numeric} or {.fn factor} and {.code as.integer() - 1L}.",
+    list = "For a list of vectors, convert each: {.code lapply({what}, as_torch)}.",
+    NULL = "There is nothing to convert.",
+    "Only numeric, integer, logical, complex and raw vectors, matrices, arrays and data frames can be converted."
+  )
+  tb_abort(c(
+    "Can't convert {obj_desc(x)} to a tensor.",
+    i = hint
+  ), "type", call = call)
+}
+
+obj_desc <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.function(x)) return("a function")
+  if (is.environment(x)) return("an environment")
+  if (is_tensor(x)) return("a torch tensor")
+  if (inherits(x, "python.builtin.object")) return(paste0("a Python ", class(x)[1], " object"))
+  type <- switch(typeof(x), character = "a character vector", list = "a list",
+    double = "a double vector", integer = "an integer vector",
+    logical = "a logical vector", complex = "a complex vector",
+    paste("an object of type", typeof(x)))
+  if (is.object(x)) paste0("an object of class <", class(x)[1], ">") else type
+}
+
+data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_grad, call) {
+  ok <- vapply(x, function(col) {
+    is.null(oldClass(col)) && typeof(col) %in% c("double", "integer", "logical") ||
+      inherits(col, "integer64") || inherits(col, "AsIs") && typeof(col) %in% c("double", "integer", "logical")
+  }, TRUE)
+  if (!all(ok)) {
+    bad <- names(x)[!ok]
+    kinds <- vapply(x[!ok], function(col) class(col)[1], "")
+    lines <- paste0("{.field ", cli_escape(bad), "} is ", kinds)
+    names(lines) <- rep("x", length(lines))
+    tb_abort(c(
+      "Can't convert a data frame with columns that are not numeric or logical.",
+      lines,
+      i = "Drop or convert them first (factors: {.code as.integer(col) - 1L})."
+    ), "type", call = call)
+  }
+  mats <- vapply(x, function(col) !is.null(dim(col)), TRUE)
+  if (any(mats)) {
+    tb_abort("Can't convert a data frame with matrix columns.", "type", call = call)
+  }
+  rtypes <- vapply(x, function(col) if (inherits(col, "integer64")) "integer64" else typeof(col), "")
+  addresses <- lapply(x, function(col) .Call(tb_address, col))
+  tb_py(mod$from_columns(
+    unname(addresses), as.list(unname(rtypes)), as.character(nrow(x)),
+    dtype, float_dtype, device, requires_grad
+  ), call)
+}
+
+#' Convert a torch tensor to R
+#'
+#' `from_torch()` allocates the R result once and fills it with one copy
+#' (cast and transpose fused). Tensors that require grad, live on a GPU, are
+#' non-contiguous, expanded, conjugated or negated views all convert as they
+#' are; there is no need to call `detach()`, `cpu()` or `contiguous()`.
+#'
+#' | torch dtype | R type |
+#' |---|---|
+#' | float16, bfloat16, float32, float64 | double |
+#' | int8, int16, int32, uint8, uint16 | integer |
+#' | int64, uint32, uint64 | integer (or as `int64` says) |
+#' | bool | logical |
+#' | complex32, complex64, complex128 | complex |
+#'
+#' A 0-d or 1-D tensor gives a plain vector, a 2-D tensor a matrix, more
+#' dimensions an array with the same dims. A list, tuple or dict of tensors
+#' gives an R list (dict keys become names), recursively; a named tuple such
+#' as the result of `torch$max(x, dim = 1L)` gives a list named by its fields
+#' (`values`, `indices`).
+#'
+#' Values are never shifted: indices computed by torch (as from `argmax()`
+#' or `torch$max()`) stay 0-based. Add 1 to use them as R indices.
+#'
+#' An integer value R can't hold (beyond +/-2147483647, or -2147483648,
+#' which is R's `NA_integer_`) is an error of class
+#' `torchbridge_error_overflow`, never a silent wrap. Raw bytes come back as
+#' integers: use `as.raw(from_torch(t))` to get bytes again. Sparse tensors
+#' need `x$to_dense()` first; quantized, nested and meta tensors are errors of
+#' class `torchbridge_error_unsupported_tensor`.
+#'
+#' @param x A torch tensor, or a Python list, tuple or dict of them.
+#' @param int64 What int64, uint32 and uint64 tensors become: `"integer"`
+#'   (R integers; an error when a value does not fit), `"double"` (exact up
+#'   to 2^53, a warning of class `torchbridge_warning_precision` beyond) or
+#'   `"bit64"` (a `bit64::integer64` vector, exact; needs the bit64
+#'   package).
+#' @return An R vector, matrix or array, or a list of them.
+#' @family conversion
+#' @export
+#' @examples
+#' \dontrun{
+#' t <- as_torch(matrix(c(1, 2, 3, 4), 2))
+#' from_torch(t$matmul(t))
+#' from_torch(torch$max(t, dim = 1L)) # list(values = , indices = ), 0-based
+#' }
+from_torch <- function(x, int64 = c("integer", "double", "bit64")) {
+  call <- rlang::current_env()
+  int64 <- check_choice(int64, c("integer", "double", "bit64"), "int64", call)
+  if (int64 == "bit64" && !requireNamespace("bit64", quietly = TRUE)) {
+    tb_abort(c(
+      "{.code int64 = \"bit64\"} needs the {.pkg bit64} package.",
+      i = "Install it with {.code install.packages(\"bit64\")}, or use {.code int64 = \"double\"}."
+    ), "arg", call = call)
+  }
+  if (!inherits(x, "python.builtin.object")) {
+    tb_abort(c(
+      "{.arg x} must be a torch tensor.",
+      x = "It is {obj_desc(x)}.",
+      i = "Use {.fn as_torch} to make a tensor from R data."
+    ), "type", call = call)
+  }
+  mod <- bridge(call)
+  if (is_tensor(x)) tensor_to_r(x, mod, int64, call) else python_to_r(x, mod, int64, call)
+}
+
+tensor_to_r <- function(x, mod, int64, call) {
+  plan <- reticulate::py_to_r(tb_py(mod$plan(x, int64), call))
+  out <- .Call(tb_alloc, plan[[1]], plan[[2]], plan[[3]])
+  tb_py(mod$fill(.Call(tb_address, out)), call)
+  if (plan[[1]] == "integer64") class(out) <- "integer64"
+  if (isTRUE(plan[[4]])) {
+    tb_warn(c(
+      "Some int64 values are beyond 2^53, where doubles can't hold every integer.",
+      i = "They were rounded. Use {.code int64 = \"bit64\"} to keep them exact."
+    ), "precision", call = call)
+  }
+  out
+}
+
+python_to_r <- function(x, mod, int64, call) {
+  parts <- tb_py(mod$unpack(x), call)
+  kind <- reticulate::py_to_r(reticulate::py_get_item(parts, 0L))
+  items <- reticulate::py_get_item(parts, 2L)
+  if (kind == "scalar") return(reticulate::py_to_r(reticulate::py_get_item(items, 0L)))
+  n <- reticulate::py_len(items)
+  out <- vector("list", n)
+  for (i in seq_len(n)) {
+    item <- reticulate::py_get_item(items, i - 1L)
+    value <- if (is_tensor(item)) tensor_to_r(item, mod, int64, call) else python_to_r(item, mod, int64, call)
+    if (!is.null(value)) out[[i]] <- value
+  }
+  if (kind == "named") names(out) <- unlist(reticulate::py_to_r(reticulate::py_get_item(parts, 1L)))
+  out
+}

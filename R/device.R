@@ -1,0 +1,117 @@
+#' Move data to a device
+#'
+#' `to_device()` turns R data or a tensor into a tensor on `device`, with
+#' an optional cast. `to_gpu()` is `to_device()` with `device = "cuda"`;
+#' `to_cpu()` brings a tensor back to main memory (use [from_torch()] to get
+#' an R object).
+#'
+#' R data goes to a GPU in R's own type and layout in one transfer; the cast
+#' and the change to row-major layout then run on the device.
+#'
+#' @inheritParams as_torch
+#' @param device A device name: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
+#'   `"auto"` (the first of cuda, mps and cpu that is available).
+#' @return A `torch.Tensor` on `device`.
+#' @family devices
+#' @export
+#' @examples
+#' \dontrun{
+#' t <- to_device(volcano, default_device("auto"))
+#' to_cpu(t)
+#' }
+to_device <- function(x, device, dtype = NULL) {
+  move_to(x, device, dtype, rlang::current_env())
+}
+
+#' @rdname to_device
+#' @export
+to_gpu <- function(x, device = "cuda", dtype = NULL) {
+  move_to(x, device, dtype, rlang::current_env())
+}
+
+#' @rdname to_device
+#' @export
+to_cpu <- function(x) {
+  move_to(x, "cpu", NULL, rlang::current_env())
+}
+
+move_to <- function(x, device, dtype, call) {
+  check_device_arg(device, call, null_ok = FALSE)
+  check_dtype_arg(dtype, call)
+  if (is_tensor(x)) {
+    return(tb_py(bridge(call)$cast_tensor(x, dtype, device, NULL), call))
+  }
+  # as_torch(), with its errors attributed to the caller.
+  rlang::try_fetch(
+    as_torch(x, dtype = dtype, device = device),
+    torchbridge_error = function(e) {
+      e$call <- call
+      rlang::cnd_signal(e)
+    }
+  )
+}
+
+#' Devices torch can use
+#'
+#' `default_device()` resolves a device spec to a concrete device name:
+#' `default_device("auto")` gives `"cuda"`, `"mps"` or `"cpu"`, whichever
+#' comes first and is available, and `default_device()` the device that
+#' [as_torch()] uses when `device = NULL` (the option `torchbridge.device`,
+#' `"cpu"` unless set). A device that is not available is an error of class
+#' `torchbridge_error_no_gpu` that says why.
+#'
+#' `cuda_is_available()` and `cuda_device_count()` ask torch about CUDA.
+#' `torch_devices()` lists the devices: always a `cpu` row (main memory),
+#' then one row per CUDA device, then `mps` where available. Memory is in
+#' bytes; `NA` where torch can't tell.
+#'
+#' @param device A device spec: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
+#'   `"auto"`.
+#' @return `default_device()`: a string. `cuda_is_available()`: `TRUE` or
+#'   `FALSE`. `cuda_device_count()`: an integer. `torch_devices()`: a data
+#'   frame with columns `device`, `name`, `total_memory` and `free_memory`.
+#' @family devices
+#' @export
+#' @examples
+#' \dontrun{
+#' default_device("auto")
+#' torch_devices()
+#' }
+default_device <- function(device = getOption("torchbridge.device", "cpu")) {
+  call <- rlang::current_env()
+  check_device_arg(device, call, null_ok = FALSE)
+  reticulate::py_to_r(tb_py(bridge(call)$default_device(device), call))
+}
+
+#' @rdname default_device
+#' @export
+cuda_is_available <- function() {
+  cuda_device_count() > 0L
+}
+
+#' @rdname default_device
+#' @export
+cuda_device_count <- function() {
+  call <- rlang::current_env()
+  as.integer(reticulate::py_to_r(tb_py(bridge(call)$cuda_count(), call)))
+}
+
+#' @rdname default_device
+#' @export
+torch_devices <- function() {
+  call <- rlang::current_env()
+  cols <- reticulate::py_to_r(tb_py(bridge(call)$devices(), call))
+  data.frame(
+    device = as.character(unlist(cols$device)),
+    name = as.character(unlist(cols$name)),
+    total_memory = nan_to_na(unlist(cols$total_memory)),
+    free_memory = nan_to_na(unlist(cols$free_memory)),
+    stringsAsFactors = FALSE
+  )
+}
+
+nan_to_na <- function(x) {
+  x <- as.double(x)
+  x[is.nan(x)] <- NA_real_
+  x
+}

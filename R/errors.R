@@ -1,0 +1,98 @@
+#' Errors raised by torchbridge
+#'
+#' Every error torchbridge raises is an [rlang][rlang::abort] condition of
+#' class `torchbridge_error` and one subclass that says what went wrong, so
+#' code can catch exactly the failure it can handle, e.g.
+#' `tryCatch(as_torch(x), torchbridge_error_na = function(e) ...)`.
+#'
+#' | class | raised when |
+#' |---|---|
+#' | `torchbridge_error_type` | an input of a type that can't be converted (factor, character, list...) |
+#' | `torchbridge_error_na` | NA/NaN would go to an integer or bool dtype |
+#' | `torchbridge_error_dtype` | an unknown dtype; a cast that would lose a fraction or an imaginary part; `requires_grad` on a non-float dtype |
+#' | `torchbridge_error_overflow` | a value outside the target type's range |
+#' | `torchbridge_error_device` | an unknown device name |
+#' | `torchbridge_error_no_gpu` | a device that this machine or this torch build does not have |
+#' | `torchbridge_error_python` | Python or torch can't be found or loaded |
+#' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory); the Python error is the parent |
+#' | `torchbridge_error_arg` | an argument of the wrong kind, e.g. `int64 = "x"` |
+#' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, or a dtype R has no type for |
+#' | `torchbridge_error_shape` | incompatible shapes |
+#' | `torchbridge_error_index` | an index out of range or of the wrong kind |
+#' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows) |
+#' | `torchbridge_error_plot` | a tensor a plot can't draw |
+#'
+#' Errors that start in torchbridge's Python code arrive with these classes
+#' too; the Python exception is kept as the error's `parent`.
+#'
+#' Warnings have the class `torchbridge_warning` and a subclass:
+#' `torchbridge_warning_precision` when `from_torch(int64 = "double")` meets
+#' values beyond 2^53.
+#'
+#' @name torchbridge_error
+#' @keywords internal
+NULL
+
+tb_abort <- function(message, class, ..., call = rlang::caller_env(),
+                     parent = NULL, .envir = parent.frame()) {
+  cli::cli_abort(
+    message,
+    class = c(paste0("torchbridge_error_", class), "torchbridge_error"),
+    ...,
+    call = call,
+    parent = parent,
+    .envir = .envir
+  )
+}
+
+tb_warn <- function(message, class, ..., call = rlang::caller_env(),
+                    .envir = parent.frame()) {
+  cli::cli_warn(
+    message,
+    class = c(paste0("torchbridge_warning_", class), "torchbridge_warning"),
+    ...,
+    call = call,
+    .envir = .envir
+  )
+}
+
+# Run `expr`, a call into torchbridge's Python module; turn a Python exception
+# into the matching classed R error, with the Python error as parent.
+tb_py <- function(expr, call = rlang::caller_env()) {
+  tryCatch(expr, error = function(e) rethrow_python(e, call))
+}
+
+cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)
+
+rethrow_python <- function(e, call) {
+  info <- tryCatch(
+    reticulate::py_to_r(.tb$module$take_last_error()),
+    error = function(e2) NULL
+  )
+  if (is.null(info)) {
+    first <- strsplit(conditionMessage(e), "\n", fixed = TRUE)[[1]][1]
+    tb_abort(
+      c("torch raised an error.", x = cli_escape(first)),
+      "torch", call = call, parent = e
+    )
+  }
+  if (is.null(info$message)) {
+    first <- strsplit(info$python, "\n", fixed = TRUE)[[1]][1]
+    tb_abort(
+      c("torch raised an error.", x = cli_escape(first)),
+      info$kind, call = call, parent = python_condition(info$python)
+    )
+  }
+  bullets <- vapply(info$bullets, function(b) cli_escape(b[[2]]), "")
+  names(bullets) <- vapply(info$bullets, function(b) b[[1]], "")
+  tb_abort(
+    c(cli_escape(info$message), bullets), info$kind,
+    call = call, parent = python_condition(info$python)
+  )
+}
+
+# The Python exception as a plain condition (type and message, no traceback),
+# so the R error's parent reads the same on every reticulate version.
+python_condition <- function(text) {
+  rlang::error_cnd("torchbridge_python_exception", message = text)
+}

@@ -1,0 +1,103 @@
+#' Install PyTorch for torchbridge
+#'
+#' Creates the Python virtualenv `envname` (through reticulate) and installs
+#' torch into it, with NumPy < 2 when the installed reticulate is older than
+#' 1.38 (those versions refuse NumPy 2; torchbridge itself never needs NumPy).
+#' torchbridge finds this virtualenv by itself (see [torchbridge_sitrep()]
+#' for the order in which Python is looked for).
+#'
+#' Running it again is quick: when the virtualenv already has the torch
+#' asked for, nothing is installed.
+#'
+#' @param envname The virtualenv's name (under reticulate's virtualenv root,
+#'   usually `~/.virtualenvs`) or path.
+#' @param version The torch version, e.g. `"2.13.0"`; `NULL` for the newest.
+#' @param cuda `NULL` for the build pip picks by default (on Linux PyPI's
+#'   torch is built for CUDA), `"cpu"` for a CPU-only build, or a CUDA
+#'   version such as `"12.6"` for that build from PyTorch's package index.
+#' @param ... Passed on to [reticulate::virtualenv_install()].
+#' @param python The Python used to create the virtualenv; `NULL` for
+#'   reticulate's choice.
+#' @return `envname`, invisibly.
+#' @family set-up
+#' @export
+#' @examples
+#' \dontrun{
+#' install_torch(version = "2.13.0")
+#' install_torch(cuda = "12.6")
+#' }
+install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL,
+                          ..., python = NULL) {
+  call <- rlang::current_env()
+  if (!is_string(envname)) {
+    tb_abort("{.arg envname} must be a string.", "arg", call = call)
+  }
+  if (!is.null(version) && !is_string(version)) {
+    tb_abort("{.arg version} must be a version string such as {.val 2.13.0}, or {.code NULL}.", "arg", call = call)
+  }
+  if (!is.null(cuda) && !is_string(cuda)) {
+    tb_abort("{.arg cuda} must be {.val cpu}, a CUDA version such as {.val 12.6}, or {.code NULL}.", "arg", call = call)
+  }
+  numpy1 <- utils::packageVersion("reticulate") < "1.38"
+  packages <- c(
+    paste0("torch", if (!is.null(version)) paste0("==", version)),
+    if (numpy1) "numpy<2"
+  )
+  if (reticulate::virtualenv_exists(envname) &&
+    torch_installed(envname, version) && (!numpy1 || numpy_below_2(envname))) {
+    cli::cli_inform(c(v = "{.pkg torch} {torch_installed(envname, version)} is already installed in {.path {envname}}."))
+    return(invisible(envname))
+  }
+  pip_options <- character()
+  if (!is.null(cuda)) {
+    tag <- if (identical(cuda, "cpu")) "cpu" else paste0("cu", gsub(".", "", cuda, fixed = TRUE))
+    pip_options <- c("--index-url", paste0("https://download.pytorch.org/whl/", tag))
+  }
+  if (!reticulate::virtualenv_exists(envname)) {
+    reticulate::virtualenv_create(envname, python = python)
+  }
+  reticulate::virtualenv_install(
+    envname, packages, ignore_installed = FALSE, pip_options = pip_options, ...
+  )
+  version_now <- torch_installed(envname, version)
+  if (is.null(version_now)) {
+    tb_abort(c("Installing {.pkg torch} into {.path {envname}} did not work.",
+      i = "See pip's output above."), "python", call = call)
+  }
+  cli::cli_inform(c(v = "Installed {.pkg torch} {version_now} in {.path {envname}}."))
+  if (reticulate::py_available(initialize = FALSE)) {
+    cli::cli_inform(c(i = "Restart R to use it: Python is already running in this session."))
+  }
+  invisible(envname)
+}
+
+# The site-packages folders of a virtualenv, found without starting Python.
+venv_site_packages <- function(envname) {
+  python <- tryCatch(reticulate::virtualenv_python(envname), error = function(e) NULL)
+  if (is.null(python)) return(character())
+  root <- dirname(dirname(python))
+  c(
+    Sys.glob(file.path(root, "lib", "python*", "site-packages")),
+    Sys.glob(file.path(root, "Lib", "site-packages"))
+  )
+}
+
+installed_version <- function(envname, package) {
+  meta <- Sys.glob(file.path(venv_site_packages(envname), paste0(package, "-*.dist-info")))
+  if (!length(meta)) return(NULL)
+  sub(paste0("^", package, "-(.*)\\.dist-info$"), "\\1", basename(meta[[1]]))
+}
+
+# The installed torch version when it matches `version` (a local label such
+# as "+cpu" is ignored), else NULL.
+torch_installed <- function(envname, version = NULL) {
+  found <- installed_version(envname, "torch")
+  if (is.null(found)) return(NULL)
+  if (!is.null(version) && sub("\\+.*$", "", found) != version) return(NULL)
+  found
+}
+
+numpy_below_2 <- function(envname) {
+  found <- installed_version(envname, "numpy")
+  !is.null(found) && package_version(found) < "2"
+}

@@ -1,0 +1,91 @@
+# Finding Python and loading torch, lazily: nothing here runs at load time.
+
+.tb <- new.env(parent = emptyenv())
+.tb$module <- NULL
+.tb$reason <- NULL
+.tb$shared <- new.env(parent = emptyenv())
+.tb$n_shared <- 0L
+.tb$next_token <- 0L
+
+# The bundled Python module (imported with convert = FALSE), loading Python
+# and torch on first use.
+bridge <- function(call = rlang::caller_env()) {
+  .tb$module %||% load_bridge(call)
+}
+
+load_bridge <- function(call) {
+  choose_python()
+  ok <- tryCatch(reticulate::py_module_available("torch"), error = function(e) e)
+  if (inherits(ok, "error") || !isTRUE(ok)) {
+    where <- tryCatch(reticulate::py_config()$python, error = function(e) NULL)
+    tb_abort(
+      c(
+        "Can't find the Python module {.pkg torch}.",
+        x = if (is.null(where)) "No Python could be started." else "Python {.path {where}} has no torch.",
+        i = "Install it with {.run torchbridge::install_torch()}, then restart R.",
+        i = "To use another Python, set {.envvar TORCHBRIDGE_PYTHON} before the first torchbridge call."
+      ),
+      "python",
+      call = call,
+      parent = if (inherits(ok, "error")) ok
+    )
+  }
+  mod <- tryCatch(
+    reticulate::import_from_path(
+      "torchbridge",
+      path = system.file("python", package = "torchbridge"),
+      convert = FALSE
+    ),
+    error = function(e) {
+      tb_abort(
+        c("Can't load torch in Python.", i = "Run {.run torchbridge::torchbridge_sitrep()} to see what was found."),
+        "python", call = call, parent = e
+      )
+    }
+  )
+  .tb$module <- mod
+  mod
+}
+
+# Python discovery, in order: TORCHBRIDGE_PYTHON, RETICULATE_PYTHON, the
+# virtualenv "r-torchbridge", reticulate's default. Records why.
+choose_python <- function() {
+  if (reticulate::py_available(initialize = FALSE)) {
+    .tb$reason <- .tb$reason %||% "Python was already started in this R session"
+    return(invisible())
+  }
+  tb_python <- Sys.getenv("TORCHBRIDGE_PYTHON")
+  if (nzchar(tb_python)) {
+    reticulate::use_python(tb_python, required = TRUE)
+    .tb$reason <- "TORCHBRIDGE_PYTHON"
+  } else if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
+    .tb$reason <- "RETICULATE_PYTHON"
+  } else if (reticulate::virtualenv_exists("r-torchbridge")) {
+    reticulate::use_virtualenv("r-torchbridge", required = TRUE)
+    .tb$reason <- "the virtualenv r-torchbridge"
+  } else {
+    .tb$reason <- "reticulate's default"
+  }
+  invisible()
+}
+
+is_tensor <- function(x) inherits(x, "torch.Tensor")
+
+# R objects shared with tensors (as_torch(copy = FALSE)) are kept here until
+# Python reports their tensors gone; released on R's main thread.
+keep_shared <- function(x) {
+  token <- .tb$next_token <- .tb$next_token + 1L
+  assign(as.character(token), x, envir = .tb$shared)
+  .tb$n_shared <- .tb$n_shared + 1L
+  token
+}
+
+release_shared <- function(mod) {
+  if (.tb$n_shared == 0L) return(invisible())
+  tokens <- reticulate::py_to_r(mod$take_released())
+  if (length(tokens)) {
+    rm(list = as.character(unlist(tokens)), envir = .tb$shared)
+    .tb$n_shared <- .tb$n_shared - length(tokens)
+  }
+  invisible()
+}

@@ -1,0 +1,67 @@
+#' Report how torchbridge is set up
+#'
+#' Prints the versions of R and reticulate, which Python torchbridge uses and
+#' why, the torch version and build (CPU or CUDA), NumPy, the devices torch
+#' can use, and whether the compiled helpers are loaded. Starts Python if it
+#' is not running yet. Python is looked for in this order: the environment
+#' variable `TORCHBRIDGE_PYTHON`, then `RETICULATE_PYTHON`, then the
+#' virtualenv `r-torchbridge` made by [install_torch()], then reticulate's
+#' default.
+#'
+#' @return A list with the same facts, invisibly.
+#' @family set-up
+#' @export
+#' @examples
+#' \dontrun{
+#' torchbridge_sitrep()
+#' }
+torchbridge_sitrep <- function() {
+  out <- list(
+    r = R.version$version.string,
+    reticulate = as.character(utils::packageVersion("reticulate")),
+    compiled_helpers = !is.null(getNativeSymbolInfo("tb_address", "torchbridge")$address)
+  )
+  mod <- tryCatch(bridge(), torchbridge_error = function(e) e)
+  if (inherits(mod, "torchbridge_error")) {
+    out$error <- conditionMessage(mod)
+    out$python <- tryCatch(reticulate::py_config()$python, error = function(e) NA_character_)
+  } else {
+    info <- reticulate::py_to_r(mod$info())
+    out$python <- info$executable
+    out$python_version <- info$python
+    out$torch <- info$torch
+    out$build <- if (is.null(info$cuda_build)) "cpu" else paste("cuda", info$cuda_build)
+    out$numpy <- info$numpy %||% NA_character_
+    out$threads <- info$threads
+    out$devices <- torch_devices()
+  }
+  out$python_reason <- .tb$reason %||% NA_character_
+  print_sitrep(out)
+  invisible(out)
+}
+
+print_sitrep <- function(s) {
+  cli::cli_h2("torchbridge")
+  cli::cli_bullets(c(
+    "*" = "R: {s$r}",
+    "*" = "reticulate: {s$reticulate}",
+    "*" = "Python: {.path {s$python %||% 'not found'}} (chosen by: {s$python_reason})",
+    "*" = "compiled helpers: {if (isTRUE(s$compiled_helpers)) 'loaded' else 'missing'}"
+  ))
+  if (!is.null(s$error)) {
+    cli::cli_bullets(c(x = "torch: not available", i = "{cli_escape(s$error)}"))
+    return(invisible(s))
+  }
+  cli::cli_bullets(c(
+    "*" = "Python version: {s$python_version}",
+    "*" = "torch: {s$torch} ({s$build} build, {s$threads} CPU thread{?s})",
+    "*" = "NumPy: {if (is.na(s$numpy)) 'not installed (not needed)' else s$numpy}"
+  ))
+  d <- s$devices
+  mem <- function(x) ifelse(is.na(x), "?", sprintf("%.1f GB", x / 1e9))
+  cli::cli_bullets(stats::setNames(
+    sprintf("device %s: %s, %s total, %s free", d$device, cli_escape(d$name), mem(d$total_memory), mem(d$free_memory)),
+    rep("*", nrow(d))
+  ))
+  invisible(s)
+}

@@ -1,0 +1,151 @@
+"""Device names, availability and the device table."""
+
+from __future__ import annotations
+
+import os
+import platform
+import re
+from typing import Any, Dict, List
+
+import torch
+
+from ._errors import DeviceError, NoGPUError, record
+
+_CUDA = re.compile(r"^cuda(:(\d+))?$")
+
+
+def _mps_available() -> bool:
+    mps = getattr(torch.backends, "mps", None)
+    return bool(mps is not None and mps.is_available())
+
+
+def _build() -> str:
+    return f"torch {torch.__version__}"
+
+
+def _no_cuda_reason() -> str:
+    if torch.version.cuda is None:
+        return f"This torch is a CPU-only build ({_build()})."
+    return f"This torch is built for CUDA {torch.version.cuda}, but no CUDA device is visible (driver missing or CUDA_VISIBLE_DEVICES empty)."
+
+
+def resolve(spec: Any) -> torch.device:
+    """Turn a device spec into a concrete, available ``torch.device``.
+
+    ``"auto"`` picks cuda, then mps, then cpu.
+
+    Raises:
+        DeviceError: the spec names no device torchbridge knows.
+        NoGPUError: the device exists in principle but not on this machine.
+    """
+    if isinstance(spec, torch.device):
+        spec = str(spec)
+    if not isinstance(spec, str):
+        raise DeviceError(
+            "`device` must be a device name.",
+            [("x", f"Got an object of type {type(spec).__name__}."),
+             ("i", 'Use "cpu", "cuda", "cuda:N", "mps" or "auto".')],
+        )
+    if spec == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if _mps_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    if spec == "cpu":
+        return torch.device("cpu")
+    if spec == "mps":
+        if not _mps_available():
+            raise NoGPUError(
+                'Can\'t use device "mps": Apple\'s Metal backend is not available.',
+                [("x", f"{_build()} on {platform.system()} {platform.machine()} has no usable MPS device."),
+                 ("i", 'MPS needs macOS 12.3+ on Apple silicon; use device = "cpu" or "auto" elsewhere.')],
+            )
+        return torch.device("mps")
+    m = _CUDA.match(spec)
+    if m:
+        if not torch.cuda.is_available():
+            raise NoGPUError(
+                f'Can\'t use device "{spec}": CUDA is not available.',
+                [("x", _no_cuda_reason()),
+                 ("i", 'Install a CUDA build with `install_torch(cuda = "12.6")` (see `?install_torch`), or use device = "auto" to fall back to the CPU.')],
+            )
+        index = int(m.group(2)) if m.group(2) else None
+        count = torch.cuda.device_count()
+        if index is not None and index >= count:
+            raise NoGPUError(
+                f'Can\'t use device "{spec}": there is no such CUDA device.',
+                [("x", f"This machine has {count} CUDA device{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1}).")],
+            )
+        return torch.device(spec)
+    raise DeviceError(
+        "`device` must name a device torchbridge knows.",
+        [("x", f"Got {spec!r}."), ("i", 'Use "cpu", "cuda", "cuda:N", "mps" or "auto".')],
+    )
+
+
+@record
+def default_device(spec: Any) -> str:
+    """The concrete device string for a spec (``"auto"`` -> ``"cuda"``...)."""
+    return str(resolve(spec))
+
+
+def _host_memory() -> Dict[str, float]:
+    try:
+        page = os.sysconf("SC_PAGE_SIZE")
+        total = float(os.sysconf("SC_PHYS_PAGES") * page)
+    except (ValueError, OSError, AttributeError):
+        total = float("nan")
+    free = float("nan")
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    free = float(line.split()[1]) * 1024
+                    break
+    except OSError:
+        try:
+            free = float(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+        except (ValueError, OSError, AttributeError):
+            pass
+    return {"total": total, "free": free}
+
+
+@record
+def devices() -> Dict[str, List[Any]]:
+    """The devices torch can use, as columns of a table (cpu first)."""
+    host = _host_memory()
+    cols: Dict[str, List[Any]] = {
+        "device": ["cpu"],
+        "name": [platform.processor() or platform.machine() or "cpu"],
+        "total_memory": [host["total"]],
+        "free_memory": [host["free"]],
+    }
+    if torch.cuda.is_available():
+        for i in range(torch.cuda.device_count()):
+            props = torch.cuda.get_device_properties(i)
+            try:
+                free, total = torch.cuda.mem_get_info(i)
+            except RuntimeError:
+                free, total = float("nan"), float(props.total_memory)
+            cols["device"].append(f"cuda:{i}")
+            cols["name"].append(props.name)
+            cols["total_memory"].append(float(total))
+            cols["free_memory"].append(float(free))
+    if _mps_available():
+        cols["device"].append("mps")
+        cols["name"].append("Apple MPS")
+        total = float("nan")
+        rec = getattr(getattr(torch, "mps", None), "recommended_max_memory", None)
+        if rec is not None:
+            try:
+                total = float(rec())
+            except RuntimeError:
+                pass
+        cols["total_memory"].append(total)
+        cols["free_memory"].append(float("nan"))
+    return cols
+
+
+def cuda_count() -> int:
+    return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0

@@ -1,0 +1,179 @@
+"""Tensors to R vectors: R allocates once, torch copies once.
+
+:func:`plan` checks a tensor and says what R must allocate (type, length,
+dims); R allocates an uninitialised vector and hands its address to
+:func:`fill`, which views it with R's dtype and column-major strides and
+fills it with one ``copy_`` (cast and transpose fused). A tensor on a GPU is
+first turned into R's dtype and layout on the device, then copied to the R
+vector in one device-to-host transfer.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import torch
+
+from . import _dtypes as D
+from ._cast import _signed_minmax
+from ._errors import ValueOverflowError, SizeError, InputTypeError, UnsupportedTensorError, record
+from ._memory import column_major_strides, view
+
+_R_INT_MAX = 2**31 - 1
+_pending: Dict[str, Any] = {"tensor": None, "storage": None, "shape": None}
+
+
+def _overflow(lo: int, hi: int, limit_lo: int, limit_hi: int, target: str, hints: List[tuple]) -> ValueOverflowError:
+    bad = lo if lo < limit_lo else hi
+    return ValueOverflowError(
+        f"Can't convert to R {target}: a value is outside its range.",
+        [("x", f"Found {bad}; R {target}s hold {limit_lo} to {limit_hi}.")] + hints,
+    )
+
+
+def _check_unsupported(t: torch.Tensor) -> None:
+    if t.layout != torch.strided:
+        layout = str(t.layout).replace("torch.", "")
+        raise UnsupportedTensorError(
+            f"Can't convert a {layout} tensor to R.",
+            [("i", "Make it dense first: `from_torch(x$to_dense())`.")],
+        )
+    if t.is_quantized:
+        raise UnsupportedTensorError(
+            "Can't convert a quantized tensor to R.",
+            [("i", "Dequantize it first: `from_torch(x$dequantize())`.")],
+        )
+    if getattr(t, "is_nested", False):
+        raise UnsupportedTensorError(
+            "Can't convert a nested tensor to R.",
+            [("i", "Convert its components: `from_torch(x$unbind())` gives a list.")],
+        )
+    if t.is_meta:
+        raise UnsupportedTensorError(
+            "Can't convert a tensor on the meta device to R: it holds no data.",
+            [("i", "Meta tensors carry only shape and dtype; create the tensor on a real device.")],
+        )
+
+
+def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
+    """Range checks on the tensor's device. Returns whether to warn about precision."""
+    dt = t.dtype
+    if rtype == "integer" and dt in (torch.int32, torch.int64, torch.uint32, torch.uint64):
+        mm = _signed_minmax(t)
+        if mm is not None:
+            lo, hi = mm
+            if lo <= D.INT_NA or hi > _R_INT_MAX:
+                hints = [("i", "-2147483648 is R's NA_integer_, so it can't be stored either.")] if lo == D.INT_NA else []
+                if dt != torch.int32:
+                    hints.append(("i", 'Use `int64 = "double"` (exact up to 2^53) or `int64 = "bit64"` (bit64::integer64).'))
+                else:
+                    hints.append(("i", "Cast the tensor to a float dtype first, e.g. `x$double()`."))
+                raise _overflow(lo, hi, D.INT_NA + 1, _R_INT_MAX, "integer", hints)
+    elif rtype == "integer64":
+        mm = _signed_minmax(t)
+        if mm is not None:
+            lo, hi = mm
+            if lo <= D.INT64_NA or hi > 2**63 - 1:
+                raise _overflow(lo, hi, D.INT64_NA + 1, 2**63 - 1, "integer64", [
+                    ("i", "-9223372036854775808 is bit64's NA_integer64_, so it can't be stored."),
+                    ("i", 'Use `int64 = "double"` instead.')])
+    elif rtype == "double" and dt in (torch.int64, torch.uint64):
+        mm = _signed_minmax(t)
+        if mm is not None:
+            lo, hi = mm
+            return lo < -D.DOUBLE_EXACT or hi > D.DOUBLE_EXACT
+    return False
+
+
+@record
+def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]], bool]:
+    """Check ``x`` and say what R must allocate for it.
+
+    Returns:
+        (R type, number of elements as a decimal string, dims or None for a
+        plain vector, whether to warn that int64 values pass 2^53).
+    """
+    if not isinstance(x, torch.Tensor):
+        raise InputTypeError(
+            "`x` must be a torch tensor.",
+            [("x", f"It is a Python {type(x).__name__}.")],
+        )
+    _check_unsupported(x)
+    rtype, storage = D.r_type_for(x.dtype, int64)
+    t = x.detach()
+    if t.is_conj():
+        t = t.resolve_conj()
+    if t.is_neg():
+        t = t.resolve_neg()
+    shape = list(t.shape)
+    for d in shape:
+        if d > _R_INT_MAX:
+            raise SizeError(
+                "Can't convert a tensor with a dimension longer than R allows.",
+                [("x", f"Its shape is ({', '.join(map(str, shape))}); R dims stop at {_R_INT_MAX}.")],
+            )
+    warn = _check_values(t, rtype, int64)
+    if t.device.type != "cpu":
+        # On the device: R's dtype in R's layout, so the transfer is one copy.
+        staged = torch.empty_strided(tuple(shape), column_major_strides(shape),
+                                     dtype=torch.complex128 if rtype == "complex" else storage,
+                                     device=t.device)
+        staged.copy_(t)
+        t = staged
+    _pending["tensor"], _pending["storage"], _pending["shape"] = t, storage, shape
+    dims = shape if len(shape) >= 2 else None
+    return rtype, str(t.numel()), dims, warn
+
+
+@record
+def fill(address: str) -> None:
+    """Copy the planned tensor into the R vector at ``address``."""
+    t, storage, shape = _pending["tensor"], _pending["storage"], _pending["shape"]
+    _pending["tensor"] = None
+    if t is None:
+        raise RuntimeError("fill() called without plan()")
+    n = t.numel()
+    if n == 0:
+        return None
+    strides = column_major_strides(shape)
+    if t.is_complex():
+        dest = view(address, 2 * n * 8, torch.float64, shape + [2],
+                    [2 * s for s in strides] + [1])
+        src = torch.view_as_real(t)
+    else:
+        dest = view(address, n * storage.itemsize, storage, shape, strides)
+        src = t
+    dest.copy_(src)
+    return None
+
+
+@record
+def unpack(x: Any) -> Tuple[str, Optional[List[str]], List[Any]]:
+    """What ``from_torch()`` should make of a non-tensor Python object.
+
+    Returns:
+        (kind, names, items): kind is "list" (list or tuple), "named"
+        (a dict or a named tuple such as ``torch.return_types.max``) or
+        "scalar" (a Python number, bool, string or None, converted by
+        reticulate); names are the dict keys or field names.
+
+    Raises:
+        InputTypeError: anything else.
+    """
+    if isinstance(x, dict):
+        return "named", [str(k) for k in x.keys()], list(x.values())
+    if isinstance(x, tuple):
+        fields = getattr(type(x), "_fields", None) or getattr(type(x), "__match_args__", None)
+        if fields:
+            return "named", list(fields), [getattr(x, f) for f in fields]
+        return "list", None, list(x)
+    if isinstance(x, list):
+        return "list", None, list(x)
+    if isinstance(x, int) and not isinstance(x, bool) and not -_R_INT_MAX <= x <= _R_INT_MAX:
+        return "scalar", None, [float(x)]  # reticulate would wrap it
+    if x is None or isinstance(x, (bool, int, float, complex, str)):
+        return "scalar", None, [x]
+    raise InputTypeError(
+        "`x` must be a torch tensor, or a list, tuple or dict of them.",
+        [("x", f"Found a Python {type(x).__module__}.{type(x).__qualname__}.")],
+    )

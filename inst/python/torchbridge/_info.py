@@ -1,0 +1,35 @@
+"""Facts about the Python side, for ``torchbridge_sitrep()``."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from typing import Any, Dict
+
+import torch
+
+from ._devices import cuda_count
+
+
+def info() -> Dict[str, Any]:
+    """Versions and builds, without importing NumPy."""
+    numpy = None
+    if importlib.util.find_spec("numpy") is not None:
+        try:
+            from importlib.metadata import version
+
+            numpy = version("numpy")
+        except Exception:  # metadata missing: report presence only
+            numpy = "installed"
+    mps = getattr(torch.backends, "mps", None)
+    return {
+        "python": sys.version.split()[0],
+        "executable": sys.executable,
+        "torch": torch.__version__,
+        "cuda_build": torch.version.cuda,
+        "cuda_available": bool(torch.cuda.is_available()),
+        "cuda_devices": cuda_count(),
+        "mps_available": bool(mps is not None and mps.is_available()),
+        "numpy": numpy,
+        "threads": torch.get_num_threads(),
+    }

@@ -1,0 +1,161 @@
+"""R vectors to tensors: one view of R's memory, one copy.
+
+R hands over the address of a vector's data with its R type, length and
+dims. torch views that memory with R's dtype and column-major strides, and a
+single ``copy_`` into a fresh row-major tensor does the cast and the layout
+change at once. On a GPU the view is first sent as it is (one transfer), and
+the cast and layout change happen on the device.
+"""
+
+from __future__ import annotations
+
+from typing import Any, List, Optional, Sequence
+
+import torch
+
+from . import _dtypes as D
+from ._cast import cast_into, check_float_overflow, complex_parts, narrows_float, validate
+from ._devices import resolve
+from ._errors import DtypeError, InputTypeError, record
+from ._memory import column_major_strides, view
+
+
+def _r_view(address: str, rtype: str, length: int, shape: Sequence[int],
+            token: Optional[int] = None) -> torch.Tensor:
+    """A tensor over an R vector's data, in R's dtype and layout."""
+    storage = D.R_STORAGE[rtype]
+    strides = column_major_strides(shape)
+    if rtype == "complex":
+        shape = tuple(shape) + (2,)
+        strides = tuple(2 * s for s in strides) + (1,)
+        length *= 2
+    if length == 0:
+        return torch.empty(tuple(shape), dtype=storage)
+    nbytes = length * storage.itemsize
+    return view(address, nbytes, storage, shape, strides, token)
+
+
+def _target(rtype: str, dtype: Any, float_dtype: Any) -> torch.dtype:
+    if dtype is None:
+        return D.default_for(rtype, D.float_dtype(float_dtype))
+    return D.parse(dtype)
+
+
+def _check_grad(target: torch.dtype, requires_grad: bool, dtype_given: bool) -> None:
+    if requires_grad and D.kind(target) not in ("float", "complex"):
+        hint = ('Pass `dtype = "float32"` (or another float dtype) to get a tensor that can require grad.'
+                if not dtype_given else "Only float and complex tensors can require grad.")
+        raise DtypeError(
+            "`requires_grad = TRUE` needs a float or complex dtype.",
+            [("x", f"The tensor would be {D.name(target)}."), ("i", hint)],
+        )
+
+
+def _finish(t: torch.Tensor, requires_grad: bool) -> torch.Tensor:
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+@record
+def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
+           dtype: Any = None, float_dtype: Any = None, device: Any = "cpu",
+           requires_grad: bool = False, copy: bool = True,
+           token: Optional[int] = None) -> torch.Tensor:
+    """A tensor holding an R vector's values.
+
+    Args:
+        address: the R vector's data address, a decimal string.
+        rtype: "double", "integer", "logical", "complex", "raw" or "integer64".
+        length: the number of elements, a decimal string.
+        shape: R's dims, or None for a plain vector.
+        dtype: the dtype asked for, or None for R's default mapping.
+        float_dtype: the option torchbridge.float_dtype, or None.
+        device: a device spec.
+        requires_grad: make the tensor a leaf that requires grad.
+        copy: when False, share R's memory if no cast and no move is needed.
+        token: R's keep-alive token for a shared vector.
+    """
+    n = int(length)
+    shape = [n] if shape is None else [int(d) for d in shape]
+    target = _target(rtype, dtype, float_dtype)
+    _check_grad(target, requires_grad, dtype is not None)
+    dev = resolve(device)
+    sentinel = D.R_NA_SENTINEL.get(rtype)
+    storage = D.R_STORAGE[rtype]
+    share = (not copy and dev.type == "cpu" and target == storage
+             and rtype in ("double", "integer") and n > 0)
+    src = _r_view(address, rtype, n, shape, token if share else None)
+    if share:
+        validate(src, target, sentinel)  # an integer NA is still an error
+        return _finish(src, requires_grad)
+    if dev.type != "cpu":
+        src = src.to(dev)  # R's dtype and layout: one transfer
+    out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
+    return _finish(out, requires_grad)
+
+
+@record
+def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
+                 dtype: Any = None, float_dtype: Any = None, device: Any = "cpu",
+                 requires_grad: bool = False) -> torch.Tensor:
+    """A rows x columns tensor from the columns of a data frame.
+
+    Columns are promoted to one dtype (bool < int64 < float) unless ``dtype``
+    is given; each column is written straight into its column of the result.
+    """
+    n = int(nrow)
+    if dtype is None:
+        fdt = D.float_dtype(float_dtype)
+        defaults = [D.default_for(r, fdt) for r in rtypes]
+        target = torch.bool
+        for dt in defaults:
+            target = torch.promote_types(target, dt)
+    else:
+        target = D.parse(dtype)
+    _check_grad(target, requires_grad, dtype is not None)
+    dev = resolve(device)
+    out = torch.empty((n, len(rtypes)), dtype=target, device=dev)
+    for j, (addr, rtype) in enumerate(zip(addresses, rtypes)):
+        if rtype not in D.R_STORAGE:
+            raise InputTypeError(f"Can't convert a column of type {rtype}.")
+        src = _r_view(addr, rtype, n, [n])
+        if dev.type != "cpu":
+            src = src.to(dev)
+        col = cast_into(src, target, [n], D.R_NA_SENTINEL.get(rtype), pairs=(rtype == "complex"))
+        out[:, j].copy_(col)
+    return _finish(out, requires_grad)
+
+
+@record
+def cast_tensor(x: Any, dtype: Any = None, device: Any = None,
+                requires_grad: Optional[bool] = None) -> torch.Tensor:
+    """A tensor given to ``as_torch()``: cast, moved or made to require grad
+    only where asked. The cast follows the same no-silent-change rules as R
+    input; it stays differentiable when ``x`` requires grad.
+    """
+    if not isinstance(x, torch.Tensor):
+        raise InputTypeError("`x` must be a tensor.")
+    t = x
+    if device is not None:
+        dev = resolve(device)
+        if t.device != dev:
+            t = t.to(dev)
+    if dtype is not None:
+        target = D.parse(dtype)
+        if t.dtype != target:
+            plain = t.detach().resolve_conj().resolve_neg()
+            if t.is_complex() and not target.is_complex:
+                complex_parts(plain.real, plain.imag, target)
+                t, plain = t.real, plain.real
+            validate(plain, target)
+            t = t.to(target)
+            if narrows_float(plain.dtype, target):
+                check_float_overflow(plain, t.detach())
+    if requires_grad is not None:
+        _check_grad(t.dtype, requires_grad, dtype is not None)
+        if requires_grad and not t.requires_grad:
+            t = t.detach().requires_grad_(True)
+        elif not requires_grad and t.requires_grad:
+            t = t.detach()
+    return t

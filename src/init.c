@@ -1,0 +1,18 @@
+#include <R.h>
+#include <Rinternals.h>
+#include <R_ext/Rdynload.h>
+
+SEXP tb_address(SEXP x);
+SEXP tb_alloc(SEXP rtype, SEXP n, SEXP dims);
+
+static const R_CallMethodDef call_methods[] = {
+  {"tb_address", (DL_FUNC) &tb_address, 1},
+  {"tb_alloc", (DL_FUNC) &tb_alloc, 3},
+  {NULL, NULL, 0}
+};
+
+void R_init_torchbridge(DllInfo *dll) {
+  R_registerRoutines(dll, NULL, call_methods, NULL, NULL);
+  R_useDynamicSymbols(dll, FALSE);
+  R_forceSymbols(dll, TRUE);
+}
