@@ -44,7 +44,7 @@ install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL
     if (numpy1) "numpy<2"
   )
   if (reticulate::virtualenv_exists(envname) &&
-    torch_installed(envname, version) && (!numpy1 || numpy_below_2(envname))) {
+    !is.null(torch_installed(envname, version)) && (!numpy1 || numpy_below_2(envname))) {
     cli::cli_inform(c(v = "{.pkg torch} {torch_installed(envname, version)} is already installed in {.path {envname}}."))
     return(invisible(envname))
   }

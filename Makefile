@@ -1,0 +1,44 @@
+# torchbridge: `make demo` and `make test` work as the first command on a
+# fresh Debian 12 machine: they install what is missing, then run.
+
+PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
+  -not -name '*.o' -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
+DEMO_RMD := vignettes/torchbridge.Rmd
+
+.PHONY: all setup test demo bench check clean
+
+all: test
+
+# Debian's R and R packages (only what is missing).
+.stamp-system: tools/setup-system.sh
+	bash tools/setup-system.sh
+	@touch $@
+
+# The package, installed from this checkout when a source file changed.
+.stamp-install: .stamp-system $(PKG_FILES)
+	R CMD INSTALL --no-multiarch . > .stamp-install.log 2>&1 || { cat .stamp-install.log; exit 1; }
+	@rm -f src/*.o src/*.so
+	@touch $@
+
+# The r-torchbridge virtualenv through install_torch(); quick when present.
+# Always run, so every test run goes through the real install path.
+setup: .stamp-install
+	@Rscript tools/setup-python.R > .stamp-python.log 2>&1 || { cat .stamp-python.log; exit 1; }
+	@grep -v '^/' .stamp-python.log || true
+	@tail -n 1 .stamp-python.log > .stamp-python
+
+test: setup
+	@bash tools/run-tests.sh
+
+demo: setup
+	@Rscript tools/render-demo.R $(DEMO_RMD)
+
+bench: setup
+	@Rscript bench/bench.R
+
+check: setup
+	R CMD build .
+	R CMD check --no-manual torchbridge_*.tar.gz
+
+clean:
+	rm -rf .stamp-* demo torchbridge.Rcheck torchbridge_*.tar.gz src/*.o src/*.so

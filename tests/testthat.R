@@ -1,0 +1,4 @@
+library(testthat)
+library(torchbridge)
+
+test_check("torchbridge")
