@@ -17,7 +17,7 @@ from . import _dtypes as D
 from ._cast import cast_into, check_float_overflow, complex_parts, narrows_float, validate
 from ._devices import resolve
 from ._errors import DtypeError, InputTypeError, record
-from ._memory import column_major_strides, view
+from ._memory import _released, column_major_strides, view
 
 
 def _r_view(address: str, rtype: str, length: int, shape: Sequence[int],
@@ -86,6 +86,8 @@ def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
     share = (not copy and dev.type == "cpu" and target == storage
              and rtype in ("double", "integer") and n > 0)
     src = _r_view(address, rtype, n, shape, token if share else None)
+    if token is not None and not share:
+        _released.append(int(token))  # copied: R need not keep the vector
     if share:
         validate(src, target, sentinel)  # an integer NA is still an error
         return _finish(src, requires_grad)
