@@ -13,6 +13,7 @@ Rounding to a narrower float is allowed; overflowing it is not.
 
 from __future__ import annotations
 
+import math
 from typing import Optional, Sequence
 
 import torch
@@ -47,9 +48,12 @@ def _signed_minmax(src: torch.Tensor):
     return int(lo), int(hi)
 
 
-def check_range(src: torch.Tensor, target: torch.Tensor.dtype, what: str = "value") -> None:
-    """Raise ValueOverflowError if a value of ``src`` does not fit an integer ``target``."""
-    mm = _signed_minmax(src)
+def check_range(src: torch.Tensor, target: torch.dtype, what: str = "value", minmax=None) -> None:
+    """Raise ValueOverflowError if a value of ``src`` does not fit an integer ``target``.
+
+    ``minmax`` is ``src``'s (min, max) when already known.
+    """
+    mm = minmax if minmax is not None else _signed_minmax(src)
     if mm is None:
         return
     lo, hi = mm
@@ -61,6 +65,15 @@ def check_range(src: torch.Tensor, target: torch.Tensor.dtype, what: str = "valu
             [("x", f"Found {_fmt(bad)}; {D.name(target)} holds {tlo} to {thi}."),
              ("i", "Choose a wider `dtype`, or rescale the data first.")],
         )
+
+
+def _fits(src: torch.dtype, target: torch.dtype) -> bool:
+    """Whether every value of integer dtype ``src`` fits integer dtype ``target``."""
+    if src == torch.bool:
+        return True
+    slo, shi = D.int_range(src)
+    tlo, thi = D.int_range(target)
+    return tlo <= slo and shi <= thi
 
 
 def _check_fraction(src: torch.Tensor, target: torch.dtype) -> None:
@@ -114,6 +127,9 @@ def complex_parts(re: torch.Tensor, im: torch.Tensor, target: torch.dtype) -> to
 def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] = None) -> Optional[torch.Tensor]:
     """Check that ``src`` converts to ``target`` without a silent change.
 
+    Reads ``src`` only where the pair of dtypes needs it, at most once for R's
+    integer and logical data (one min/max pass finds NA and the range).
+
     Args:
         src: the values (any dtype; R's integer NA still as its sentinel).
         target: the dtype asked for.
@@ -122,19 +138,26 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
     Returns:
         A mask of the NA elements to fill with NaN after the copy, or ``None``.
     """
-    sk, tk = D.kind(src.dtype), D.kind(target)
-    if src.numel() == 0 or src.dtype == target:
-        if na_sentinel is not None and src.numel() and tk in ("int", "bool"):
-            if bool((src == na_sentinel).any()):
-                raise _na_error(target, "NA")
+    if src.numel() == 0:
         return None
-    mask = None
+    sk, tk = D.kind(src.dtype), D.kind(target)
+    half = target in (torch.float16, torch.complex32)
     if na_sentinel is not None:
-        m = src == na_sentinel
-        if bool(m.any()):
+        lo, hi = _signed_minmax(src)
+        if lo == na_sentinel:
             if tk in ("int", "bool"):
                 raise _na_error(target, "NA")
-            mask = m
+            mask = src == na_sentinel
+            if half:
+                check_range_float(src[~mask], target)
+            return mask
+        if tk == "int" and not _fits(src.dtype, target):
+            check_range(src, target, minmax=(lo, hi))
+        elif half:
+            check_range_float(src, target, minmax=(lo, hi))
+        return None
+    if src.dtype == target:
+        return None
     if tk in ("int", "bool") and sk in ("float", "complex"):
         if bool(torch.isnan(src).any()):
             raise _na_error(target)
@@ -142,16 +165,16 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
         if sk == "float":
             check_range(src, target)
             _check_fraction(src, target)
-        elif sk == "int":
-            if mask is None:
-                check_range(src, target)
-    elif tk in ("float", "complex") and sk == "int" and target in (torch.float16, torch.complex32):
-        check_range_float(src if mask is None else src[~mask], target)
-    return mask
+        elif sk == "int" and not _fits(src.dtype, target):
+            check_range(src, target)
+    elif half and sk == "int":
+        check_range_float(src, target)
+    return None
 
 
-def check_range_float(src: torch.Tensor, target: torch.dtype) -> None:
-    mm = _signed_minmax(src)
+def check_range_float(src: torch.Tensor, target: torch.dtype, minmax=None) -> None:
+    """Raise ValueOverflowError if an integer of ``src`` is beyond a float16 ``target``."""
+    mm = minmax if minmax is not None else _signed_minmax(src)
     if mm is None:
         return
     fmax = D.float_max(torch.float16 if target == torch.complex32 else target)
@@ -173,6 +196,10 @@ def check_float_overflow(src: torch.Tensor, out: torch.Tensor) -> None:
     """After a float -> narrower float copy: finite inputs must stay finite."""
     if out.numel() == 0:
         return
+    if not out.is_complex():
+        lo, hi = torch.aminmax(out)  # one pass, no temporary; NaN falls through
+        if math.isfinite(float(lo)) and math.isfinite(float(hi)):
+            return
     inf = torch.isinf(out)
     if bool(inf.any()):
         overflowed = inf & torch.isfinite(src)
@@ -192,20 +219,24 @@ def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
 
 
 def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
-              na_sentinel: Optional[int] = None, pairs: bool = False) -> torch.Tensor:
-    """A new contiguous tensor of ``target`` dtype holding ``src``'s values.
+              na_sentinel: Optional[int] = None, pairs: bool = False,
+              out: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """``src``'s values in a tensor of ``target`` dtype, written in one pass.
 
     Args:
-        src: the values, on the device the result should be on.
+        src: the values.
         target: the result's dtype.
         shape: the result's shape.
         na_sentinel: the value that stands for NA in ``src``, if any.
         pairs: ``src`` holds complex numbers as (real, imaginary) pairs in a
             trailing dimension of 2, as R stores them.
+        out: where to write (of ``target`` dtype and ``shape``); a new
+            contiguous tensor on ``src``'s device when ``None``.
     """
+    if out is None:
+        out = torch.empty(tuple(shape), dtype=target, device=src.device)
     if pairs:
         if D.kind(target) == "complex":
-            out = torch.empty(tuple(shape), dtype=target, device=src.device)
             if out.numel():
                 parts = torch.view_as_real(out)
                 parts.copy_(src)
@@ -216,11 +247,10 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
     elif src.is_complex() and not target.is_complex:
         src = complex_parts(src.real, src.imag, target)
     mask = validate(src, target, na_sentinel)
-    out = torch.empty(tuple(shape), dtype=target, device=src.device)
     if out.numel():
         out.copy_(src)
         if narrows_float(src.dtype, target):
             check_float_overflow(src, out)
         if mask is not None:
-            _fill_na(out, mask)
+            _fill_na(out, mask.to(out.device))
     return out

@@ -112,6 +112,8 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
                 "Can't convert a tensor with a dimension longer than R allows.",
                 [("x", f"Its shape is ({', '.join(map(str, shape))}); R dims stop at {_R_INT_MAX}.")],
             )
+    if t.device.type == "mps" and storage == torch.float64:
+        t = t.cpu()  # MPS has no float64: cast on the CPU while filling
     warn = _check_values(t, rtype, int64)
     if t.device.type != "cpu":
         # On the device: R's dtype in R's layout, so the transfer is one copy.

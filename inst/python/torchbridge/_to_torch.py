@@ -91,9 +91,14 @@ def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
     if share:
         validate(src, target, sentinel)  # an integer NA is still an error
         return _finish(src, requires_grad)
-    if dev.type != "cpu":
-        src = src.to(dev)  # R's dtype and layout: one transfer
-    out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
+    if dev.type == "cpu":
+        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
+    elif dev.type == "mps" and storage == torch.float64:
+        # MPS has no float64: cast on the CPU, then move the result.
+        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex")).to(dev)
+    else:
+        src = src.to(dev)  # R's dtype and layout: one transfer, then work on the device
+        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
     return _finish(out, requires_grad)
 
 
@@ -110,7 +115,7 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
     if dtype is None:
         fdt = D.float_dtype(float_dtype)
         defaults = [D.default_for(r, fdt) for r in rtypes]
-        target = torch.bool
+        target = torch.bool if defaults else fdt  # no columns: an empty float matrix
         for dt in defaults:
             target = torch.promote_types(target, dt)
     else:
@@ -122,10 +127,10 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
         if rtype not in D.R_STORAGE:
             raise InputTypeError(f"Can't convert a column of type {rtype}.")
         src = _r_view(addr, rtype, n, [n])
-        if dev.type != "cpu":
+        if dev.type != "cpu" and not (dev.type == "mps" and src.dtype == torch.float64):
             src = src.to(dev)
-        col = cast_into(src, target, [n], D.R_NA_SENTINEL.get(rtype), pairs=(rtype == "complex"))
-        out[:, j].copy_(col)
+        cast_into(src, target, [n], D.R_NA_SENTINEL.get(rtype),
+                  pairs=(rtype == "complex"), out=out[:, j])
     return _finish(out, requires_grad)
 
 
