@@ -39,9 +39,14 @@ def _signed_minmax(src: torch.Tensor):
     elif src.dtype == torch.uint64:
         signed = src.view(torch.int64) if src.is_contiguous() else src.contiguous().view(torch.int64)
         lo, hi = torch.aminmax(signed)
-        if int(lo) < 0:  # a value of 2^63 or more
-            return 0, 2**64 - 1
-        return int(torch.min(signed)), int(hi)
+        if int(lo) >= 0:
+            return int(lo), int(hi)
+        # Values of 2^63 or more read as negative through the signed view.
+        big = signed[signed < 0]
+        small = signed[signed >= 0]
+        top = int(big.max()) + 2**64
+        bottom = int(small.min()) if small.numel() else int(big.min()) + 2**64
+        return bottom, top
     lo, hi = torch.aminmax(src)
     if src.dtype.is_floating_point:
         return float(lo), float(hi)
@@ -184,16 +189,26 @@ def check_range_float(src: torch.Tensor, target: torch.dtype, minmax=None) -> No
         raise _float_overflow(target, bad)
 
 
+_WIDER = {
+    torch.float16: "float32", torch.bfloat16: "float32", torch.float32: "float64",
+    torch.complex32: "complex64", torch.complex64: "complex128",
+}
+
+
 def _float_overflow(target: torch.dtype, bad) -> ValueOverflowError:
+    limit = D.float_max({torch.complex32: torch.float16, torch.complex64: torch.float32}.get(target, target))
     return ValueOverflowError(
         f"Can't convert to {D.name(target)}: a value is outside its range.",
-        [("x", f"Found {_fmt(bad)}; the largest finite {D.name(target)} is {_fmt(D.float_max(torch.float16 if target == torch.complex32 else target))}."),
-         ("i", 'Choose a wider `dtype` (e.g. "float32"), or rescale the data first.')],
+        [("x", f"Found {_fmt(bad)}; the largest finite {D.name(target)} is {_fmt(limit)}."),
+         ("i", f'Choose a wider `dtype` (e.g. "{_WIDER.get(target, "float64")}"), or rescale the data first.')],
     )
 
 
-def check_float_overflow(src: torch.Tensor, out: torch.Tensor) -> None:
-    """After a float -> narrower float copy: finite inputs must stay finite."""
+def check_float_overflow(src: torch.Tensor, out: torch.Tensor, target: Optional[torch.dtype] = None) -> None:
+    """After a float -> narrower float copy: finite inputs must stay finite.
+
+    ``target`` is the dtype to name in the error (``out``'s by default).
+    """
     if out.numel() == 0:
         return
     if not out.is_complex():
@@ -205,7 +220,7 @@ def check_float_overflow(src: torch.Tensor, out: torch.Tensor) -> None:
         overflowed = inf & torch.isfinite(src)
         if bool(overflowed.any()):
             bad = src[overflowed].flatten()[0]
-            raise _float_overflow(out.dtype, complex(bad) if bad.is_complex() else float(bad))
+            raise _float_overflow(target or out.dtype, complex(bad) if bad.is_complex() else float(bad))
 
 
 def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
@@ -241,7 +256,7 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
                 parts = torch.view_as_real(out)
                 parts.copy_(src)
                 if narrows_float(src.dtype, parts.dtype):
-                    check_float_overflow(src, parts)
+                    check_float_overflow(src, parts, target)
             return out
         src = complex_parts(src[..., 0], src[..., 1], target)
     elif src.is_complex() and not target.is_complex:

@@ -105,8 +105,9 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
         t = t.resolve_conj()
     if t.is_neg():
         t = t.resolve_neg()
+    _pending["tensor"] = None  # a failed plan leaves nothing behind
     shape = list(t.shape)
-    for d in shape:
+    for d in (shape if len(shape) >= 2 else []):  # a plain vector needs no dims
         if d > _R_INT_MAX:
             raise SizeError(
                 "Can't convert a tensor with a dimension longer than R allows.",

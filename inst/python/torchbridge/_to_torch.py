@@ -76,7 +76,22 @@ def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
         copy: when False, share R's memory if no cast and no move is needed.
         token: R's keep-alive token for a shared vector.
     """
-    n = int(length)
+    try:
+        return _from_r(address, rtype, int(length), shape, dtype, float_dtype,
+                       device, requires_grad, copy, token)
+    except BaseException:
+        if token is not None and token not in _handled_tokens:
+            _released.append(int(token))  # nothing shares R's memory: let R drop it
+        raise
+    finally:
+        _handled_tokens.discard(token)
+
+
+#: Tokens that the current from_r() call has handed to a view or released.
+_handled_tokens: set = set()
+
+
+def _from_r(address, rtype, n, shape, dtype, float_dtype, device, requires_grad, copy, token):
     shape = [n] if shape is None else [int(d) for d in shape]
     target = _target(rtype, dtype, float_dtype)
     _check_grad(target, requires_grad, dtype is not None)
@@ -86,8 +101,10 @@ def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
     share = (not copy and dev.type == "cpu" and target == storage
              and rtype in ("double", "integer") and n > 0)
     src = _r_view(address, rtype, n, shape, token if share else None)
-    if token is not None and not share:
-        _released.append(int(token))  # copied: R need not keep the vector
+    if token is not None:
+        _handled_tokens.add(token)
+        if not share:
+            _released.append(int(token))  # copied: R need not keep the vector
     if share:
         validate(src, target, sentinel)  # an integer NA is still an error
         return _finish(src, requires_grad)
@@ -112,6 +129,9 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
     is given; each column is written straight into its column of the result.
     """
     n = int(nrow)
+    for rtype in rtypes:
+        if rtype not in D.R_STORAGE:
+            raise InputTypeError(f"Can't convert a column of type {rtype}.")
     if dtype is None:
         fdt = D.float_dtype(float_dtype)
         defaults = [D.default_for(r, fdt) for r in rtypes]
@@ -124,8 +144,6 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
     dev = resolve(device)
     out = torch.empty((n, len(rtypes)), dtype=target, device=dev)
     for j, (addr, rtype) in enumerate(zip(addresses, rtypes)):
-        if rtype not in D.R_STORAGE:
-            raise InputTypeError(f"Can't convert a column of type {rtype}.")
         src = _r_view(addr, rtype, n, [n])
         if dev.type != "cpu" and not (dev.type == "mps" and src.dtype == torch.float64):
             src = src.to(dev)

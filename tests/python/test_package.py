@@ -1,0 +1,49 @@
+"""__init__ and _info: the package R imports, and what torchbridge_sitrep() shows."""
+
+import importlib.metadata
+import importlib.util
+import sys
+from pathlib import Path
+
+import torch
+
+import torchbridge as tb
+
+BUNDLED = Path(__file__).resolve().parents[2] / "inst" / "python" / "torchbridge"
+
+
+def test_the_bundled_package_is_tested():
+    assert Path(tb.__file__).resolve().parent == BUNDLED
+
+
+def test_public_names():
+    assert tb.__all__ == sorted(tb.__all__)
+    assert set(tb.__all__) == {
+        "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
+        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan", "resolve", "take_last_error",
+        "take_released", "unpack", "view",
+    }
+    for name in tb.__all__:
+        assert getattr(tb, name) is not None
+
+
+def test_info():
+    info = tb.info()
+    assert list(info) == ["python", "executable", "torch", "cuda_build", "cuda_available", "cuda_devices",
+                          "mps_available", "numpy", "threads"]
+    assert info["python"] == sys.version.split()[0]
+    assert info["executable"] == sys.executable
+    assert info["torch"] == torch.__version__
+    assert info["cuda_build"] == torch.version.cuda
+    assert info["cuda_available"] is torch.cuda.is_available()
+    assert info["cuda_devices"] == tb.cuda_count()
+    assert isinstance(info["mps_available"], bool)
+    assert info["threads"] == torch.get_num_threads()
+
+
+def test_info_reports_numpy_from_its_metadata():
+    # the version, read without importing NumPy (see test_no_numpy.py for the case without it)
+    if importlib.util.find_spec("numpy") is None:
+        assert tb.info()["numpy"] is None
+    else:
+        assert tb.info()["numpy"] == importlib.metadata.version("numpy")
