@@ -2,9 +2,10 @@
 
 check_flag <- function(x, arg = rlang::caller_arg(x), call = rlang::caller_env()) {
   if (!is.logical(x) || length(x) != 1L || is.na(x)) {
+    what <- if (is.logical(x) && length(x) == 1L) "NA" else obj_desc(x)
     tb_abort(c(
       "{.arg {arg}} must be {.code TRUE} or {.code FALSE}.",
-      x = "It is {obj_desc(x)}{if (is.atomic(x) && length(x) != 1L) paste0(' of length ', length(x)) else ''}."
+      x = "It is {what}{if (is.atomic(x) && length(x) != 1L) paste0(' of length ', length(x)) else ''}."
     ), "arg", call = call)
   }
   invisible(x)
@@ -16,7 +17,7 @@ check_choice <- function(x, choices, arg, call) {
     shown <- if (is.character(x) && length(x) == 1L) paste0('"', x, '"') else obj_desc(x)
     tb_abort(c(
       "{.arg {arg}} must be one of {.or {.val {choices}}}.",
-      x = "It is {cli_escape(shown)}."
+      x = "It is {shown}."
     ), "arg", call = call)
   }
   x
@@ -36,8 +37,13 @@ check_device_arg <- function(device, call, null_ok = TRUE) {
   if (null_ok && is.null(device) || is_string(device) || inherits(device, "torch.device")) {
     return(invisible())
   }
+  what <- if (identical(device, NA_character_) || identical(device, NA)) {
+    "NA"
+  } else {
+    paste0(obj_desc(device), if (is.character(device)) paste0(" of length ", length(device)) else "")
+  }
   tb_abort(c(
     "{.arg device} must be a device name such as {.val cpu}, {.val cuda} or {.val auto}.",
-    x = "It is {obj_desc(device)}{if (is.character(device)) paste0(' of length ', length(device)) else ''}."
+    x = "It is {what}."
   ), "device", call = call)
 }

@@ -260,16 +260,25 @@ tensor_to_r <- function(x, mod, int64, call) {
   out
 }
 
-python_to_r <- function(x, mod, int64, call) {
+python_to_r <- function(x, mod, int64, call, top = TRUE) {
   parts <- tb_py(mod$unpack(x), call)
   kind <- reticulate::py_to_r(reticulate::py_get_item(parts, 0L))
   items <- reticulate::py_get_item(parts, 2L)
-  if (kind == "scalar") return(reticulate::py_to_r(reticulate::py_get_item(items, 0L)))
+  if (kind == "scalar") {
+    if (top) {
+      tb_abort(c(
+        "{.arg x} must be a torch tensor, or a list, tuple or dict of them.",
+        x = "It is {obj_desc(x)}.",
+        i = "Python numbers and strings convert with {.code reticulate::py_to_r()}."
+      ), "type", call = call)
+    }
+    return(reticulate::py_to_r(reticulate::py_get_item(items, 0L)))
+  }
   n <- reticulate::py_len(items)
   out <- vector("list", n)
   for (i in seq_len(n)) {
     item <- reticulate::py_get_item(items, i - 1L)
-    value <- if (is_tensor(item)) tensor_to_r(item, mod, int64, call) else python_to_r(item, mod, int64, call)
+    value <- if (is_tensor(item)) tensor_to_r(item, mod, int64, call) else python_to_r(item, mod, int64, call, top = FALSE)
     if (!is.null(value)) out[[i]] <- value
   }
   if (kind == "named") names(out) <- unlist(reticulate::py_to_r(reticulate::py_get_item(parts, 1L)))

@@ -80,7 +80,8 @@ move_to <- function(x, device, dtype, call) {
 default_device <- function(device = getOption("torchbridge.device", "cpu")) {
   call <- rlang::current_env()
   check_device_arg(device, call, null_ok = FALSE)
-  reticulate::py_to_r(tb_py(bridge(call)$default_device(device), call))
+  mod <- bridge(call) # chooses Python before anything starts it
+  reticulate::py_to_r(tb_py(mod$default_device(device), call))
 }
 
 #' @rdname default_device
@@ -93,14 +94,16 @@ cuda_is_available <- function() {
 #' @export
 cuda_device_count <- function() {
   call <- rlang::current_env()
-  as.integer(reticulate::py_to_r(tb_py(bridge(call)$cuda_count(), call)))
+  mod <- bridge(call)
+  as.integer(reticulate::py_to_r(tb_py(mod$cuda_count(), call)))
 }
 
 #' @rdname default_device
 #' @export
 torch_devices <- function() {
   call <- rlang::current_env()
-  cols <- reticulate::py_to_r(tb_py(bridge(call)$devices(), call))
+  mod <- bridge(call)
+  cols <- reticulate::py_to_r(tb_py(mod$devices(), call))
   data.frame(
     device = as.character(unlist(cols$device)),
     name = as.character(unlist(cols$name)),

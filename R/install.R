@@ -39,19 +39,23 @@ install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL
     tb_abort("{.arg cuda} must be {.val cpu}, a CUDA version such as {.val 12.6}, or {.code NULL}.", "arg", call = call)
   }
   numpy1 <- utils::packageVersion("reticulate") < "1.38"
+  tag <- build_tag(cuda)
   packages <- c(
-    paste0("torch", if (!is.null(version)) paste0("==", version)),
+    paste0("torch", if (!is.null(version)) paste0("==", version, if (!is.null(tag)) paste0("+", tag))),
     if (numpy1) "numpy<2"
   )
   if (reticulate::virtualenv_exists(envname) &&
-    !is.null(torch_installed(envname, version)) && (!numpy1 || numpy_below_2(envname))) {
-    cli::cli_inform(c(v = "{.pkg torch} {torch_installed(envname, version)} is already installed in {.path {envname}}."))
+    !is.null(torch_installed(envname, version, tag)) && (!numpy1 || numpy_below_2(envname))) {
+    cli::cli_inform(c(v = "{.pkg torch} {torch_installed(envname, version, tag)} is already installed in {.path {envname}}."))
     return(invisible(envname))
   }
   pip_options <- character()
-  if (!is.null(cuda)) {
-    tag <- if (identical(cuda, "cpu")) "cpu" else paste0("cu", gsub(".", "", cuda, fixed = TRUE))
+  if (!is.null(tag)) {
     pip_options <- c("--index-url", paste0("https://download.pytorch.org/whl/", tag))
+    if (!is.null(installed_version(envname, "torch"))) {
+      # Another build of torch is there: pip would keep it.
+      pip_options <- c(pip_options, "--force-reinstall", "--no-deps")
+    }
   }
   if (!reticulate::virtualenv_exists(envname)) {
     reticulate::virtualenv_create(envname, python = python)
@@ -59,7 +63,7 @@ install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL
   reticulate::virtualenv_install(
     envname, packages, ignore_installed = FALSE, pip_options = pip_options, ...
   )
-  version_now <- torch_installed(envname, version)
+  version_now <- torch_installed(envname, version, tag)
   if (is.null(version_now)) {
     tb_abort(c("Installing {.pkg torch} into {.path {envname}} did not work.",
       i = "See pip's output above."), "python", call = call)
@@ -88,12 +92,19 @@ installed_version <- function(envname, package) {
   sub(paste0("^", package, "-(.*)\\.dist-info$"), "\\1", basename(meta[[1]]))
 }
 
-# The installed torch version when it matches `version` (a local label such
-# as "+cpu" is ignored), else NULL.
-torch_installed <- function(envname, version = NULL) {
+# PyTorch's build tag for `cuda`: "cpu", "cu126"..., or NULL for pip's default.
+build_tag <- function(cuda) {
+  if (is.null(cuda)) return(NULL)
+  if (identical(cuda, "cpu")) "cpu" else paste0("cu", gsub(".", "", cuda, fixed = TRUE))
+}
+
+# The installed torch version when it matches `version` and, when given,
+# the build `tag` (the local label, as in "2.13.0+cpu"); else NULL.
+torch_installed <- function(envname, version = NULL, tag = NULL) {
   found <- installed_version(envname, "torch")
   if (is.null(found)) return(NULL)
   if (!is.null(version) && sub("\\+.*$", "", found) != version) return(NULL)
+  if (!is.null(tag) && !identical(sub("^[^+]*\\+?", "", found), tag)) return(NULL)
   found
 }
 

@@ -14,7 +14,13 @@ bridge <- function(call = rlang::caller_env()) {
 }
 
 load_bridge <- function(call) {
-  choose_python()
+  tryCatch(choose_python(), error = function(e) {
+    tb_abort(c(
+      "Can't use the Python that {.envvar TORCHBRIDGE_PYTHON} names.",
+      x = "{.path {Sys.getenv('TORCHBRIDGE_PYTHON')}} is not a usable Python.",
+      i = "Point it at a Python with torch, or unset it to use the virtualenv made by {.run torchbridge::install_torch()}."
+    ), "python", call = call, parent = e)
+  })
   ok <- tryCatch(reticulate::py_module_available("torch"), error = function(e) e)
   if (inherits(ok, "error") || !isTRUE(ok)) {
     where <- tryCatch(reticulate::py_config()$python, error = function(e) NULL)
@@ -57,6 +63,8 @@ choose_python <- function() {
   tb_python <- Sys.getenv("TORCHBRIDGE_PYTHON")
   if (nzchar(tb_python)) {
     reticulate::use_python(tb_python, required = TRUE)
+    # reticulate lets RETICULATE_PYTHON win over use_python(); ours comes first.
+    Sys.setenv(RETICULATE_PYTHON = tb_python)
     .tb$reason <- "TORCHBRIDGE_PYTHON"
   } else if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
     .tb$reason <- "RETICULATE_PYTHON"

@@ -19,12 +19,12 @@ torchbridge_sitrep <- function() {
   out <- list(
     r = R.version$version.string,
     reticulate = as.character(utils::packageVersion("reticulate")),
-    compiled_helpers = !is.null(getNativeSymbolInfo("tb_address", "torchbridge")$address)
+    compiled_helpers = inherits(tb_address, "NativeSymbolInfo")
   )
   mod <- tryCatch(bridge(), torchbridge_error = function(e) e)
   if (inherits(mod, "torchbridge_error")) {
     out$error <- conditionMessage(mod)
-    out$python <- tryCatch(reticulate::py_config()$python, error = function(e) NA_character_)
+    out$python <- tryCatch(reticulate::py_config()$python, error = function(e) NULL)
   } else {
     info <- reticulate::py_to_r(mod$info())
     out$python <- info$executable
@@ -49,7 +49,7 @@ print_sitrep <- function(s) {
     "*" = "compiled helpers: {if (isTRUE(s$compiled_helpers)) 'loaded' else 'missing'}"
   ))
   if (!is.null(s$error)) {
-    cli::cli_bullets(c(x = "torch: not available", i = "{cli_escape(s$error)}"))
+    cli::cli_bullets(c(x = "torch: not available", i = "{s$error}"))
     return(invisible(s))
   }
   cli::cli_bullets(c(

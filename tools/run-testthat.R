@@ -2,6 +2,8 @@
 # "testthat: N passed, N failed[, N skipped]" (tests, i.e. test_that() blocks).
 # Exits non-zero when a test failed.
 library(testthat)
+# Snapshot tests run here (testthat skips them "on CRAN" otherwise).
+Sys.setenv(NOT_CRAN = "true")
 res <- testthat::test_dir(
   "tests/testthat",
   package = "torchbridge",

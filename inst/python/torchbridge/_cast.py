@@ -223,6 +223,19 @@ def check_float_overflow(src: torch.Tensor, out: torch.Tensor, target: Optional[
             raise _float_overflow(target or out.dtype, complex(bad) if bad.is_complex() else float(bad))
 
 
+def check_range_low_float(src: torch.Tensor, target: torch.dtype) -> None:
+    """Before a copy to a float8 dtype: finite values must fit (some float8
+    dtypes have no Inf and would saturate silently)."""
+    vals = src if src.dtype.is_floating_point else src.to(torch.float64)
+    finite = vals[torch.isfinite(vals)]
+    if finite.numel() == 0:
+        return
+    lo, hi = torch.aminmax(finite)
+    limit = float(torch.finfo(target).max)
+    if float(hi) > limit or float(lo) < -limit:
+        raise _float_overflow(target, float(hi) if float(hi) > limit else float(lo))
+
+
 def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
     """Whether a float/complex copy may overflow to Inf."""
     def bits(dt):
@@ -263,8 +276,10 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
         src = complex_parts(src.real, src.imag, target)
     mask = validate(src, target, na_sentinel)
     if out.numel():
+        if target.is_floating_point and target not in D.FLOAT_DTYPES:
+            check_range_low_float(src, target)  # float8: no kernels to check the result
         out.copy_(src)
-        if narrows_float(src.dtype, target):
+        if narrows_float(src.dtype, target) and target in D.FLOAT_DTYPES:
             check_float_overflow(src, out)
         if mask is not None:
             _fill_na(out, mask.to(out.device))

@@ -79,6 +79,27 @@ def parse(spec: Any, arg: str = "dtype") -> torch.dtype:
     )
 
 
+def check_target(dt: torch.dtype) -> torch.dtype:
+    """``dt`` if R data can be cast to it.
+
+    Raises:
+        DtypeError: a quantized or bit-packed dtype, which need a scale or a
+            packing that a plain cast can't supply.
+    """
+    n = name(dt)
+    if n.startswith(("qint", "quint", "bits")) or n in _SUB_BYTE:
+        raise DtypeError(
+            f"Can't cast to {n}: it is not a plain numeric dtype.",
+            [("i", "Quantized dtypes need a scale: convert to float32, then use `torch$quantize_per_tensor()`.")
+             if n.startswith(("qint", "quint")) else
+             ("i", "Choose a plain dtype such as \"uint8\" or \"int8\".")],
+        )
+    return dt
+
+
+_SUB_BYTE = {f"{p}{b}" for p in ("int", "uint") for b in range(1, 8)}
+
+
 def float_dtype(spec: Any) -> torch.dtype:
     """The float dtype R doubles become: ``spec`` or torch's default."""
     if spec is None:

@@ -77,15 +77,32 @@ class SizeError(TorchbridgeError):
 _last: Dict[str, Any] = {"error": None}
 
 
+def _describe(e: BaseException) -> Dict[str, Any]:
+    if isinstance(e, TorchbridgeError):
+        kind, message, bullets, text = e.kind, e.message, e.bullets, e.message
+    else:
+        kind, message, bullets, text = "torch", None, [], str(e)
+    return {
+        "kind": kind,
+        "message": message,
+        "bullets": [[b, t] for b, t in bullets],
+        "python": f"{type(e).__name__}: {text}",
+    }
+
+
 def record(fun: F) -> F:
-    """Decorate a public entry point so R can recover the exception it raised."""
+    """Decorate a public entry point so R can recover the exception it raised.
+
+    Only a description is kept, not the exception: its traceback would keep
+    the failed call's tensors (and views of R memory) alive.
+    """
 
     @functools.wraps(fun)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fun(*args, **kwargs)
-        except BaseException as e:  # recorded, then re-raised unchanged
-            _last["error"] = e
+        except BaseException as e:  # described, then re-raised unchanged
+            _last["error"] = _describe(e)
             raise
 
     return wrapper  # type: ignore[return-value]
@@ -99,17 +116,6 @@ def take_last_error() -> Optional[Dict[str, Any]]:
         ``message``, ``bullets`` (list of ``[mark, text]``) and ``python``
         (the exception's type and text, for the R error's parent).
     """
-    e = _last["error"]
+    info = _last["error"]
     _last["error"] = None
-    if e is None:
-        return None
-    if isinstance(e, TorchbridgeError):
-        kind, message, bullets, text = e.kind, e.message, e.bullets, e.message
-    else:
-        kind, message, bullets, text = "torch", None, [], str(e)
-    return {
-        "kind": kind,
-        "message": message,
-        "bullets": [[b, t] for b, t in bullets],
-        "python": f"{type(e).__name__}: {text}",
-    }
+    return info

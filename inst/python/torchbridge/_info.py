@@ -25,8 +25,8 @@ def info() -> Dict[str, Any]:
     return {
         "python": sys.version.split()[0],
         "executable": sys.executable,
-        "torch": torch.__version__,
-        "cuda_build": torch.version.cuda,
+        "torch": str(torch.__version__),
+        "cuda_build": None if torch.version.cuda is None else str(torch.version.cuda),
         "cuda_available": bool(torch.cuda.is_available()),
         "cuda_devices": cuda_count(),
         "mps_available": bool(mps is not None and mps.is_available()),

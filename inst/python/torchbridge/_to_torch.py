@@ -14,7 +14,7 @@ from typing import Any, List, Optional, Sequence
 import torch
 
 from . import _dtypes as D
-from ._cast import cast_into, check_float_overflow, complex_parts, narrows_float, validate
+from ._cast import cast_into, check_float_overflow, check_range_low_float, complex_parts, narrows_float, validate
 from ._devices import resolve
 from ._errors import DtypeError, InputTypeError, record
 from ._memory import _released, column_major_strides, view
@@ -38,7 +38,7 @@ def _r_view(address: str, rtype: str, length: int, shape: Sequence[int],
 def _target(rtype: str, dtype: Any, float_dtype: Any) -> torch.dtype:
     if dtype is None:
         return D.default_for(rtype, D.float_dtype(float_dtype))
-    return D.parse(dtype)
+    return D.check_target(D.parse(dtype))
 
 
 def _check_grad(target: torch.dtype, requires_grad: bool, dtype_given: bool) -> None:
@@ -139,7 +139,7 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
         for dt in defaults:
             target = torch.promote_types(target, dt)
     else:
-        target = D.parse(dtype)
+        target = D.check_target(D.parse(dtype))
     _check_grad(target, requires_grad, dtype is not None)
     dev = resolve(device)
     out = torch.empty((n, len(rtypes)), dtype=target, device=dev)
@@ -167,15 +167,18 @@ def cast_tensor(x: Any, dtype: Any = None, device: Any = None,
         if t.device != dev:
             t = t.to(dev)
     if dtype is not None:
-        target = D.parse(dtype)
+        target = D.check_target(D.parse(dtype))
         if t.dtype != target:
             plain = t.detach().resolve_conj().resolve_neg()
             if t.is_complex() and not target.is_complex:
                 complex_parts(plain.real, plain.imag, target)
                 t, plain = t.real, plain.real
             validate(plain, target)
+            low_float = target.is_floating_point and target not in D.FLOAT_DTYPES
+            if low_float:
+                check_range_low_float(plain, target)
             t = t.to(target)
-            if narrows_float(plain.dtype, target):
+            if narrows_float(plain.dtype, target) and not low_float:
                 check_float_overflow(plain, t.detach())
     if requires_grad is not None:
         _check_grad(t.dtype, requires_grad, dtype is not None)

@@ -1,0 +1,1251 @@
+# Tests of as_torch() and from_torch(): the contract in docs/api.md
+# ("Converting R -> torch", "Converting torch -> R", "Errors").
+
+# ---- helpers (local to this file) -------------------------------------------
+
+# identical(), strictly: testthat 3e's expect_identical() compares with waldo,
+# which does not tell NA from NaN; the NA rules here are all about that.
+expect_exact <- function(object, expected, info = NULL) {
+  act <- quasi_label(rlang::enquo(object), arg = "object")
+  show <- function(v) paste(utils::capture.output(utils::str(v, vec.len = 8)), collapse = "\n")
+  expect(
+    identical(act$val, expected),
+    sprintf("%s is not identical() to the expected value.\nactual:   %s\nexpected: %s",
+            act$lab, show(act$val), show(expected)),
+    info = info
+  )
+  invisible(act$val)
+}
+
+py_builtins <- function() reticulate::import_builtins(convert = FALSE)
+
+# A tensor's shape as an R integer vector (integer(0) for a 0-d tensor).
+# (reticulate 1.28 leaves a torch.Size unconverted, so go through list().)
+t_shape <- function(t) {
+  as.integer(unlist(reticulate::py_to_r(py_builtins()$list(t$shape))))
+}
+
+# A tensor's dtype as a string, e.g. "float32".
+t_dtype <- function(t) {
+  sub("^torch\\.", "", reticulate::py_to_r(py_builtins()$str(t$dtype)))
+}
+
+t_strides <- function(t) {
+  as.integer(unlist(reticulate::py_to_r(py_builtins()$list(t$stride()))))
+}
+
+# t[idx - 1] read through torch, idx being R's 1-based index (one per dim).
+t_item <- function(t, idx) {
+  key <- do.call(reticulate::tuple, as.list(as.integer(idx) - 1L))
+  reticulate::py_to_r(t$`__getitem__`(key)$item())
+}
+
+# The tensor's data address as a string (a Python int above 2^31 would wrap
+# on its way to R).
+t_ptr <- function(t) reticulate::py_to_r(py_builtins()$str(t$data_ptr()))
+
+t_flag <- function(x) reticulate::py_to_r(x)
+
+# A tensor from a Python literal, e.g. py_tensor("[2**40, 1]", "int64").
+py_tensor <- function(literal, dtype) {
+  torch <- torch_mod()
+  torch$tensor(reticulate::py_eval(literal, convert = FALSE), dtype = torch[[dtype]])
+}
+
+# Forget tensors the R side has dropped, so shared R objects get released.
+flush_shared <- function() {
+  invisible(gc())
+  invisible(reticulate::import("gc")$collect())
+  invisible(as_torch(1))
+}
+
+# What from_torch() gives for a shape: 0-d/1-D a plain vector, else dims kept.
+with_dims <- function(values, dims) {
+  if (length(dims) >= 2) dim(values) <- dims
+  values
+}
+
+# ---- round trips: property tests over random shapes ------------------------
+
+# Random dims: NULL (a plain vector) or 1 to 5 dims, zero-length dims included.
+random_dims <- function(i) {
+  nd <- sample(0:5, 1)
+  zero <- i %% 5 == 0 # every fifth case is zero-length
+  if (nd == 0) {
+    return(list(dims = NULL, n = if (zero) 0L else sample(1:12, 1)))
+  }
+  d <- sample(1:4, nd, replace = TRUE)
+  if (nd >= 3) d[sample(nd, 1)] <- 1L # keep arrays small
+  if (zero) d[sample(nd, 1)] <- 0L # a zero-length dim
+  list(dims = d, n = prod(d))
+}
+
+# Check t (from as_torch(x)) against x: shape, dtype, and a few elements read
+# through torch, t[i-1, j-1, ...] == x[i, j, ...].
+check_tensor_layout <- function(t, x, dims, n, dtype, info, value = identity) {
+  expect_exact(t_shape(t), if (is.null(dims)) as.integer(n) else as.integer(dims), info = info)
+  expect_exact(t_dtype(t), dtype, info = info)
+  if (n == 0) return(invisible())
+  ok <- which(!is.na(x))
+  if (length(ok) == 0) return(invisible())
+  for (k in ok[unique(c(1L, length(ok), sample(length(ok), min(3L, length(ok)))))]) {
+    idx <- if (is.null(dims)) k else arrayInd(k, dims)
+    expect_exact(t_item(t, idx), value(x[[k]]), info = paste(info, "element", k))
+  }
+}
+
+test_that("round trips over random shapes keep values, dims and type (every R type)", {
+  skip_if_no_torch()
+  withr::local_preserve_seed()
+  set.seed(20240501)
+  n_zero <- 0L
+  has_bit64 <- requireNamespace("bit64", quietly = TRUE)
+  for (i in 1:30) {
+    s <- random_dims(i)
+    dims <- s$dims
+    n <- s$n
+    if (n == 0) n_zero <- n_zero + 1L
+    info <- paste0("case ", i, ", dims = ", deparse(dims), ", n = ", n)
+    shape_of <- function(v) {
+      if (!is.null(dims)) dim(v) <- dims
+      v
+    }
+
+    # double through float64 keeps NA and NaN (bit patterns)
+    d <- round(rnorm(n) * 100) / 8
+    if (n >= 3) d[c(2, 3)] <- c(NA, NaN)
+    x <- shape_of(d)
+    t <- as_torch(x, dtype = "float64")
+    check_tensor_layout(t, x, dims, n, "float64", info)
+    expect_exact(from_torch(t), with_dims(d, dims), info = info)
+
+    # double by default: float32 (values exact in float32); NA becomes NaN
+    t <- as_torch(x)
+    check_tensor_layout(t, x, dims, n, "float32", info)
+    d_nan <- d
+    d_nan[is.na(d_nan)] <- NaN
+    expect_exact(from_torch(t), with_dims(d_nan, dims), info = info)
+
+    # integer: int64, back as integer
+    iv <- sample(-1000:1000, n, replace = TRUE)
+    x <- shape_of(iv)
+    t <- as_torch(x)
+    check_tensor_layout(t, x, dims, n, "int64", info)
+    expect_exact(from_torch(t), with_dims(iv, dims), info = info)
+
+    # logical: bool, back as logical
+    lv <- sample(c(TRUE, FALSE), n, replace = TRUE)
+    x <- shape_of(lv)
+    t <- as_torch(x)
+    check_tensor_layout(t, x, dims, n, "bool", info)
+    expect_exact(from_torch(t), with_dims(lv, dims), info = info)
+
+    # logical with NA through a float dtype: double, NA kept with float64
+    if (n >= 2) lv[2] <- NA
+    x <- shape_of(lv)
+    t <- as_torch(x, dtype = "float64")
+    check_tensor_layout(t, x, dims, n, "float64", info, value = as.double)
+    expect_exact(from_torch(t), with_dims(as.double(lv), dims), info = info)
+
+    # complex: complex64 by default (values exact in float32)
+    cv <- complex(real = round(rnorm(n) * 64) / 4, imaginary = round(rnorm(n) * 64) / 4)
+    x <- shape_of(cv)
+    t <- as_torch(x)
+    check_tensor_layout(t, x, dims, n, "complex64", info)
+    expect_exact(from_torch(t), with_dims(cv, dims), info = info)
+    # and through complex128, NA included
+    if (n >= 1) cv[1] <- NA
+    x <- shape_of(cv)
+    t <- as_torch(x, dtype = "complex128")
+    check_tensor_layout(t, x, dims, n, "complex128", info)
+    expect_exact(from_torch(t), with_dims(cv, dims), info = info)
+
+    # raw: uint8, back as integer
+    rv <- as.raw(sample(0:255, n, replace = TRUE))
+    x <- shape_of(rv)
+    t <- as_torch(x)
+    check_tensor_layout(t, x, dims, n, "uint8", info, value = as.integer)
+    back <- from_torch(t)
+    expect_exact(back, with_dims(as.integer(rv), dims), info = info)
+    expect_exact(as.raw(back), rv, info = info)
+
+    # bit64::integer64: int64 exactly; back with int64 = "bit64"
+    if (!has_bit64) next
+    bv <- bit64::as.integer64(sample(-1000:1000, n, replace = TRUE))
+    if (n >= 1) bv[1] <- bit64::as.integer64("4611686018427387905") # 2^62 + 1
+    x <- bv
+    if (!is.null(dims)) dim(x) <- dims
+    t <- as_torch(x)
+    expect_exact(t_shape(t), if (is.null(dims)) as.integer(n) else as.integer(dims), info = info)
+    expect_exact(t_dtype(t), "int64", info = info)
+    back <- from_torch(t, int64 = "bit64")
+    expect_s3_class(back, "integer64")
+    expect_exact(back, with_dims(bv, dims), info = info)
+    if (n >= 1) {
+      first <- if (is.null(dims)) 1L else rep(1L, length(dims))
+      expect_exact(reticulate::py_to_r(py_builtins()$str(t$`__getitem__`(
+        do.call(reticulate::tuple, as.list(first - 1L)))$item())), "4611686018427387905", info = info)
+    }
+  }
+  expect_exact(n_zero, 6L) # zero-length inputs were covered
+})
+
+test_that("integer round trip through int64 comes back as integer, NA-free and exact at the limits", {
+  skip_if_no_torch()
+  x <- c(-2147483647L, -1L, 0L, 1L, 2147483647L)
+  t <- as_torch(x)
+  expect_exact(t_dtype(t), "int64")
+  expect_exact(from_torch(t), x)
+  expect_type(from_torch(t), "integer")
+})
+
+# ---- R -> torch default dtypes: one test per row of the table ---------------
+
+test_that("double: torch's default float dtype, float32 unless changed", {
+  skip_if_no_torch()
+  expect_exact(t_dtype(as_torch(c(1.5, 2))), "float32")
+  expect_exact(t_dtype(as_torch(matrix(c(1, 2, 3, 4), 2))), "float32")
+})
+
+test_that("double: follows torch.get_default_dtype()", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  old <- torch$get_default_dtype()
+  withr::defer(torch$set_default_dtype(old))
+  torch$set_default_dtype(torch$float64)
+  t <- as_torch(c(0.1, NA))
+  expect_exact(t_dtype(t), "float64")
+  expect_exact(from_torch(t), c(0.1, NA))
+  expect_exact(t_dtype(as_torch(1i)), "complex128")
+})
+
+test_that("double: option torchbridge.float_dtype overrides torch's default", {
+  skip_if_no_torch()
+  withr::local_options(torchbridge.float_dtype = "float64")
+  t <- as_torch(c(0.1, NA))
+  expect_exact(t_dtype(t), "float64")
+  expect_exact(from_torch(t), c(0.1, NA))
+
+  withr::local_options(torchbridge.float_dtype = "float16")
+  t <- as_torch(c(0.5, 2))
+  expect_exact(t_dtype(t), "float16")
+  expect_exact(from_torch(t), c(0.5, 2))
+
+  withr::local_options(torchbridge.float_dtype = "bfloat16")
+  expect_exact(t_dtype(as_torch(1)), "bfloat16")
+
+  # the option wins over torch's default dtype
+  torch <- torch_mod()
+  old <- torch$get_default_dtype()
+  withr::defer(torch$set_default_dtype(old))
+  torch$set_default_dtype(torch$float64)
+  withr::local_options(torchbridge.float_dtype = "float32")
+  expect_exact(t_dtype(as_torch(1)), "float32")
+  expect_exact(t_dtype(as_torch(1i)), "complex64")
+})
+
+test_that("option torchbridge.float_dtype must name a float dtype", {
+  skip_if_no_torch()
+  withr::local_options(torchbridge.float_dtype = "int32")
+  expect_error(as_torch(1), class = "torchbridge_error_arg")
+})
+
+test_that("integer: int64", {
+  skip_if_no_torch()
+  t <- as_torch(c(3L, -7L))
+  expect_exact(t_dtype(t), "int64")
+  expect_exact(t_item(t, 2), -7L)
+})
+
+test_that("logical: bool", {
+  skip_if_no_torch()
+  t <- as_torch(c(TRUE, FALSE, TRUE))
+  expect_exact(t_dtype(t), "bool")
+  expect_exact(t_item(t, 2), FALSE)
+  expect_exact(from_torch(t), c(TRUE, FALSE, TRUE))
+})
+
+test_that("complex: complex64, complex128 when the float dtype is float64", {
+  skip_if_no_torch()
+  x <- c(1.5 - 2i, NaN + 1i, complex(real = 3, imaginary = NaN))
+  t <- as_torch(x)
+  expect_exact(t_dtype(t), "complex64")
+  expect_exact(t_item(t, 1), 1.5 - 2i)
+  back <- from_torch(t)
+  expect_exact(Re(back), c(1.5, NaN, 3)) # NaN parts kept
+  expect_exact(Im(back), c(-2, 1, NaN))
+
+  withr::local_options(torchbridge.float_dtype = "float64")
+  x <- c(0.1 + 0.2i, NA)
+  t <- as_torch(x)
+  expect_exact(t_dtype(t), "complex128")
+  expect_exact(from_torch(t), x)
+})
+
+test_that("raw: uint8, back as integer; as.raw() gives the bytes again", {
+  skip_if_no_torch()
+  x <- as.raw(c(0, 1, 128, 255))
+  t <- as_torch(x)
+  expect_exact(t_dtype(t), "uint8")
+  expect_exact(t_item(t, 4), 255L)
+  back <- from_torch(t)
+  expect_exact(back, c(0L, 1L, 128L, 255L))
+  expect_exact(as.raw(back), x)
+})
+
+test_that("bit64::integer64: int64, exactly", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  x <- bit64::as.integer64(c("9223372036854775807", "-9223372036854775807", "9007199254740993", "0"))
+  t <- as_torch(x)
+  expect_exact(t_dtype(t), "int64")
+  expected <- py_tensor("[2**63 - 1, -2**63 + 1, 2**53 + 1, 0]", "int64")
+  expect_true(t_flag(torch_mod()$equal(t, expected)))
+  expect_exact(from_torch(t, int64 = "bit64"), x)
+  expect_error(as_torch(bit64::as.integer64(c(1, NA))), class = "torchbridge_error_na")
+  t <- as_torch(bit64::as.integer64(c(1, NA)), dtype = "float64")
+  expect_exact(from_torch(t), c(1, NA))
+})
+
+test_that("data.frame: 2-D rows x columns, promoted to one dtype", {
+  skip_if_no_torch()
+  t <- as_torch(data.frame(a = c(1.5, 2.5, 3.5), b = c(10, 20, 30)))
+  expect_exact(t_shape(t), c(3L, 2L))
+  expect_exact(t_dtype(t), "float32")
+  expect_exact(t_item(t, c(3, 2)), 30)
+  expect_exact(t_item(t, c(1, 1)), 1.5)
+})
+
+test_that("a torch tensor is kept as it is", {
+  skip_if_no_torch()
+  t <- as_torch(c(1, 2))
+  expect_exact(reticulate::py_id(as_torch(t)), reticulate::py_id(t))
+})
+
+# ---- torch -> R types: one test per dtype -----------------------------------
+
+test_that("float16 -> double", {
+  skip_if_no_torch()
+  x <- py_tensor("[0.5, -65504.0, 65504.0, float('inf'), float('nan')]", "float16")
+  expect_exact(from_torch(x), c(0.5, -65504, 65504, Inf, NaN))
+})
+
+test_that("bfloat16 -> double", {
+  skip_if_no_torch()
+  x <- py_tensor("[1.5, -2.0, 3.3895313892515355e+38]", "bfloat16")
+  expect_exact(from_torch(x), c(1.5, -2, 3.3895313892515355e+38))
+})
+
+test_that("float32 -> double (the float32 value, widened exactly)", {
+  skip_if_no_torch()
+  x <- py_tensor("[0.1, -1e30, 3.4028234663852886e+38]", "float32")
+  expect_exact(from_torch(x), c(0.100000001490116119384765625, -1.0000000150474662e+30, 3.4028234663852886e+38))
+  expect_type(from_torch(x), "double")
+})
+
+test_that("float64 -> double, bit for bit", {
+  skip_if_no_torch()
+  x <- py_tensor("[0.1, -1e300, 5e-324]", "float64")
+  expect_exact(from_torch(x), c(0.1, -1e300, 5e-324))
+})
+
+test_that("int8 -> integer", {
+  skip_if_no_torch()
+  expect_exact(from_torch(py_tensor("[-128, 0, 127]", "int8")), c(-128L, 0L, 127L))
+})
+
+test_that("int16 -> integer", {
+  skip_if_no_torch()
+  expect_exact(from_torch(py_tensor("[-32768, 0, 32767]", "int16")), c(-32768L, 0L, 32767L))
+})
+
+test_that("int32 -> integer; -2147483648 (R's NA_integer_) is an overflow error", {
+  skip_if_no_torch()
+  expect_exact(
+    from_torch(py_tensor("[-2147483647, 0, 2147483647]", "int32")),
+    c(-2147483647L, 0L, 2147483647L)
+  )
+  expect_error(
+    from_torch(py_tensor("[-2147483648, 1]", "int32")),
+    "NA_integer_", class = "torchbridge_error_overflow"
+  )
+})
+
+test_that("uint8 -> integer", {
+  skip_if_no_torch()
+  expect_exact(from_torch(py_tensor("[0, 128, 255]", "uint8")), c(0L, 128L, 255L))
+})
+
+test_that("uint16 -> integer", {
+  skip_if_no_torch()
+  expect_exact(from_torch(py_tensor("[0, 40000, 65535]", "uint16")), c(0L, 40000L, 65535L))
+})
+
+test_that("int64 -> integer; values outside R's range are an overflow error", {
+  skip_if_no_torch()
+  x <- py_tensor("[-2147483647, 0, 2147483647]", "int64")
+  expect_exact(from_torch(x), c(-2147483647L, 0L, 2147483647L))
+  expect_exact(from_torch(x, int64 = "integer"), c(-2147483647L, 0L, 2147483647L))
+
+  big <- py_tensor("[2147483648, 1]", "int64")
+  expect_error(from_torch(big), class = "torchbridge_error_overflow")
+  cnd <- expect_error(from_torch(big), class = "torchbridge_error_overflow")
+  expect_match(conditionMessage(cnd), 'int64 = "double"', fixed = TRUE)
+  expect_match(conditionMessage(cnd), 'int64 = "bit64"', fixed = TRUE)
+  expect_match(conditionMessage(cnd), "2147483648", fixed = TRUE)
+  expect_error(from_torch(py_tensor("[-2147483649]", "int64")), class = "torchbridge_error_overflow")
+})
+
+test_that("int64 -> integer: -2147483648 is R's NA_integer_, so an overflow error", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  x <- py_tensor("[-2147483648, 5]", "int64")
+  cnd <- expect_error(from_torch(x), class = "torchbridge_error_overflow")
+  expect_match(conditionMessage(cnd), "NA_integer_", fixed = TRUE)
+  expect_exact(from_torch(x, int64 = "double"), c(-2147483648, 5))
+  expect_exact(from_torch(x, int64 = "bit64"), bit64::as.integer64(c(-2147483648, 5)))
+})
+
+test_that('int64 = "double": exact to 2^53, a precision warning beyond', {
+  skip_if_no_torch()
+  x <- py_tensor("[2**53, -2**53, 3]", "int64")
+  expect_silent(out <- from_torch(x, int64 = "double"))
+  expect_exact(out, c(2^53, -2^53, 3))
+
+  above <- py_tensor("[2**53 + 1, 0]", "int64")
+  expect_warning(out <- from_torch(above, int64 = "double"), class = "torchbridge_warning_precision")
+  expect_exact(out, c(2^53, 0)) # rounded, as the warning says
+  below <- py_tensor("[-2**53 - 2]", "int64")
+  expect_warning(from_torch(below, int64 = "double"), class = "torchbridge_warning_precision")
+  w <- expect_warning(from_torch(above, int64 = "double"), class = "torchbridge_warning")
+  expect_match(conditionMessage(w), "bit64", fixed = TRUE)
+})
+
+test_that('int64 = "bit64": exact; -2^63 (bit64\'s NA) is refused', {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  x <- py_tensor("[2**63 - 1, -2**63 + 1, 2**53 + 1]", "int64")
+  out <- from_torch(x, int64 = "bit64")
+  expect_s3_class(out, "integer64")
+  expect_exact(out, bit64::as.integer64(c("9223372036854775807", "-9223372036854775807", "9007199254740993")))
+  expect_error(
+    from_torch(py_tensor("[-2**63, 0]", "int64"), int64 = "bit64"),
+    "NA_integer64_", class = "torchbridge_error_overflow"
+  )
+  # a matrix keeps its dims
+  m <- from_torch(py_tensor("[[1, 2], [3, 4]]", "int64"), int64 = "bit64")
+  expect_exact(dim(m), c(2L, 2L))
+  expect_exact(as.integer(m), c(1L, 3L, 2L, 4L))
+})
+
+test_that("uint32 -> integer, or as int64 says", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  expect_exact(from_torch(py_tensor("[0, 2147483647]", "uint32")), c(0L, 2147483647L))
+  x <- py_tensor("[4294967295, 1]", "uint32")
+  expect_error(from_torch(x), class = "torchbridge_error_overflow")
+  expect_exact(from_torch(x, int64 = "double"), c(4294967295, 1))
+  expect_exact(from_torch(x, int64 = "bit64"), bit64::as.integer64(c(4294967295, 1)))
+})
+
+test_that("uint64 -> integer, or as int64 says", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  expect_exact(from_torch(py_tensor("[0, 2147483647]", "uint64")), c(0L, 2147483647L))
+  x <- py_tensor("[2**63 + 5, 1]", "uint64")
+  expect_error(from_torch(x), class = "torchbridge_error_overflow")
+  expect_error(from_torch(x, int64 = "bit64"), class = "torchbridge_error_overflow")
+  expect_warning(out <- from_torch(x, int64 = "double"), class = "torchbridge_warning_precision")
+  expect_exact(out, c(2^63, 1))
+  ok <- py_tensor("[2**63 - 1, 7]", "uint64")
+  expect_exact(from_torch(ok, int64 = "bit64"), bit64::as.integer64(c("9223372036854775807", "7")))
+})
+
+test_that("uint64 overflow error reports a value the tensor holds", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  x <- py_tensor("[2**63 + 5, 1]", "uint64")
+  cnd <- expect_error(from_torch(x, int64 = "bit64"), class = "torchbridge_error_overflow")
+  expect_match(conditionMessage(cnd), "9223372036854775813", fixed = TRUE)
+})
+
+test_that("bool -> logical", {
+  skip_if_no_torch()
+  out <- from_torch(py_tensor("[True, False, True]", "bool"))
+  expect_exact(out, c(TRUE, FALSE, TRUE))
+})
+
+test_that("complex64 -> complex", {
+  skip_if_no_torch()
+  out <- from_torch(py_tensor("[1.5-2j, complex(float('nan'), 1)]", "complex64"))
+  expect_type(out, "complex")
+  expect_exact(Re(out), c(1.5, NaN))
+  expect_exact(Im(out), c(-2, 1))
+})
+
+test_that("complex128 -> complex", {
+  skip_if_no_torch()
+  out <- from_torch(py_tensor("[0.1+0.2j, -1e300j]", "complex128"))
+  expect_exact(out, complex(real = c(0.1, 0), imaginary = c(0.2, -1e300)))
+})
+
+# ---- NA rules ---------------------------------------------------------------
+
+test_that("double NA/NaN -> NaN; float64 keeps NA so from_torch() gives NA back", {
+  skip_if_no_torch()
+  x <- c(1.5, NA, NaN, -Inf)
+  t32 <- as_torch(x)
+  expect_exact(from_torch(t32), c(1.5, NaN, NaN, -Inf))
+  expect_true(t_flag(torch_mod()$isnan(t32)[1L]$item()))
+  t64 <- as_torch(x, dtype = "float64")
+  expect_exact(from_torch(t64), x)
+  expect_true(is.na(from_torch(t64)[2]) && !is.nan(from_torch(t64)[2]))
+  expect_true(is.nan(from_torch(t64)[3]))
+})
+
+test_that("integer NA -> torchbridge_error_na unless dtype is float", {
+  skip_if_no_torch()
+  x <- c(1L, NA, 3L)
+  expect_error(as_torch(x), class = "torchbridge_error_na")
+  for (dt in c("int64", "int32", "int16", "int8", "uint8", "bool")) {
+    expect_error(as_torch(x, dtype = dt), class = "torchbridge_error_na", info = dt)
+  }
+  expect_error(as_torch(x, dtype = "int32", copy = FALSE), class = "torchbridge_error_na")
+  # float64: R's NA pattern, as as.double() gives
+  expect_exact(from_torch(as_torch(x, dtype = "float64")), c(1, NA, 3))
+  # other floats: NaN
+  expect_exact(from_torch(as_torch(x, dtype = "float32")), c(1, NaN, 3))
+  expect_exact(from_torch(as_torch(x, dtype = "float16")), c(1, NaN, 3))
+  # complex: NA_complex_ (NA in both parts)
+  expect_exact(from_torch(as_torch(x, dtype = "complex128")), c(1 + 0i, NA_complex_, 3 + 0i))
+})
+
+test_that("logical NA -> torchbridge_error_na unless dtype is float", {
+  skip_if_no_torch()
+  x <- c(TRUE, NA, FALSE)
+  expect_error(as_torch(x), class = "torchbridge_error_na")
+  expect_error(as_torch(x, dtype = "int64"), class = "torchbridge_error_na")
+  expect_error(as_torch(x, dtype = "int32"), class = "torchbridge_error_na")
+  expect_exact(from_torch(as_torch(x, dtype = "float64")), c(1, NA, 0))
+  expect_exact(from_torch(as_torch(x, dtype = "float32")), c(1, NaN, 0))
+})
+
+test_that("double NA/NaN to an integer or bool dtype is torchbridge_error_na", {
+  skip_if_no_torch()
+  expect_error(as_torch(c(1, NA), dtype = "int64"), class = "torchbridge_error_na")
+  expect_error(as_torch(c(1, NaN), dtype = "int32"), class = "torchbridge_error_na")
+  expect_error(as_torch(c(0, NaN), dtype = "bool"), class = "torchbridge_error_na")
+})
+
+test_that("data frame: integer with NA beside double becomes NaN (NA with float64)", {
+  skip_if_no_torch()
+  df <- data.frame(a = c(1L, NA, 3L), b = c(0.5, 1.5, NA))
+  t <- as_torch(df)
+  expect_exact(t_dtype(t), "float32")
+  expect_exact(from_torch(t), matrix(c(1, NaN, 3, 0.5, 1.5, NaN), 3))
+
+  withr::local_options(torchbridge.float_dtype = "float64")
+  t <- as_torch(df)
+  expect_exact(t_dtype(t), "float64")
+  expect_exact(from_torch(t), matrix(c(1, NA, 3, 0.5, 1.5, NA), 3))
+})
+
+test_that("data frame: integer or logical NA alone is torchbridge_error_na", {
+  skip_if_no_torch()
+  expect_error(as_torch(data.frame(a = c(1L, NA))), class = "torchbridge_error_na")
+  expect_error(as_torch(data.frame(a = c(TRUE, NA))), class = "torchbridge_error_na")
+  expect_exact(from_torch(as_torch(data.frame(a = c(1L, NA)), dtype = "float64")), matrix(c(1, NA), 2))
+})
+
+# ---- shapes -----------------------------------------------------------------
+
+test_that("a plain vector gives a 1-D tensor, length 1 included", {
+  skip_if_no_torch()
+  expect_exact(t_shape(as_torch(5)), 1L)
+  expect_exact(t_shape(as_torch(5L)), 1L)
+  expect_exact(t_shape(as_torch(TRUE)), 1L)
+  expect_exact(t_shape(as_torch(c(1, 2, 3))), 3L)
+  expect_exact(from_torch(as_torch(5)), 5)
+  expect_null(dim(from_torch(as_torch(5))))
+})
+
+test_that("a matrix keeps its dims in the same order: t[i-1, j-1] == x[i, j]", {
+  skip_if_no_torch()
+  x <- matrix(1:6, nrow = 2)
+  t <- as_torch(x)
+  expect_exact(t_shape(t), c(2L, 3L))
+  for (i in 1:2) for (j in 1:3) expect_exact(t_item(t, c(i, j)), x[i, j])
+  expect_true(t_flag(t$is_contiguous()))
+  expect_exact(from_torch(t), x)
+  # dimnames are dropped, values and dims kept
+  xn <- matrix(c(1.5, 2.5), 1, dimnames = list("r", c("a", "b")))
+  expect_exact(from_torch(as_torch(xn)), matrix(c(1.5, 2.5), 1))
+})
+
+test_that("3-D and more: t[i-1, j-1, k-1] == x[i, j, k]", {
+  skip_if_no_torch()
+  x <- array(1:24, c(2, 3, 4))
+  t <- as_torch(x)
+  expect_exact(t_shape(t), c(2L, 3L, 4L))
+  expect_exact(t_item(t, c(2, 3, 4)), 24L)
+  expect_exact(t_item(t, c(2, 1, 1)), 2L)
+  expect_exact(t_item(t, c(1, 2, 1)), 3L)
+  expect_exact(t_item(t, c(1, 1, 2)), 7L)
+  expect_exact(from_torch(t), x)
+  x5 <- array(as.double(1:120), c(2, 3, 1, 4, 5))
+  t5 <- as_torch(x5, dtype = "float64")
+  expect_exact(t_shape(t5), c(2L, 3L, 1L, 4L, 5L))
+  expect_exact(t_item(t5, c(2, 1, 1, 3, 4)), x5[2, 1, 1, 3, 4])
+  expect_exact(from_torch(t5), x5)
+  expect_exact(from_torch(as_torch(array(1.5, c(1, 1, 1)))), array(1.5, c(1, 1, 1)))
+})
+
+test_that("zero-length vectors and dims are allowed", {
+  skip_if_no_torch()
+  expect_exact(t_shape(as_torch(numeric(0))), 0L)
+  expect_exact(from_torch(as_torch(numeric(0))), numeric(0))
+  expect_exact(from_torch(as_torch(integer(0))), integer(0))
+  expect_exact(from_torch(as_torch(logical(0))), logical(0))
+  expect_exact(from_torch(as_torch(complex(0))), complex(0))
+  expect_exact(from_torch(as_torch(raw(0))), integer(0))
+  x <- array(integer(0), c(2, 0, 3))
+  t <- as_torch(x)
+  expect_exact(t_shape(t), c(2L, 0L, 3L))
+  expect_exact(from_torch(t), x)
+  m <- matrix(numeric(0), 0, 4)
+  expect_exact(t_shape(as_torch(m)), c(0L, 4L))
+  expect_exact(from_torch(as_torch(m, dtype = "float64")), m)
+  expect_exact(from_torch(torch_mod()$zeros(3L, 0L)), matrix(numeric(0), 3, 0))
+})
+
+test_that("ALTREP input: 1:n and seq_len(n)", {
+  skip_if_no_torch()
+  t <- as_torch(1:5)
+  expect_exact(t_dtype(t), "int64")
+  expect_exact(t_shape(t), 5L)
+  expect_exact(from_torch(t), 1:5)
+  t <- as_torch(seq_len(7), dtype = "float32")
+  expect_exact(from_torch(t), as.double(1:7))
+  expect_exact(from_torch(as_torch(seq_len(0))), integer(0))
+  n <- 100000L
+  expect_exact(from_torch(as_torch(1:n, dtype = "int32")), 1:n)
+  expect_exact(from_torch(as_torch(-5:5)), -5:5)
+  expect_exact(from_torch(as_torch(1.5:4.5, dtype = "float64")), c(1.5, 2.5, 3.5, 4.5))
+})
+
+# ---- data frames ------------------------------------------------------------
+
+test_that("data frame: rows x columns, column j is t[, j-1]", {
+  skip_if_no_torch()
+  df <- data.frame(x = c(1.5, 2.5), y = c(-1, 4), z = c(0, 8))
+  t <- as_torch(df, dtype = "float64")
+  expect_exact(t_shape(t), c(2L, 3L))
+  expect_exact(from_torch(t), unname(as.matrix(df)))
+  expect_true(t_flag(t$is_contiguous()))
+  expect_exact(t_shape(as_torch(data.frame(a = numeric(0), b = integer(0)))), c(0L, 2L))
+  # no columns: an empty float matrix
+  t0 <- as_torch(data.frame(row.names = 1:3))
+  expect_exact(t_shape(t0), c(3L, 0L))
+  expect_exact(t_dtype(t0), "float32")
+  expect_exact(from_torch(t0), matrix(numeric(0), 3, 0))
+})
+
+test_that("data frame: promotion bool < int64 < float", {
+  skip_if_no_torch()
+  t <- as_torch(data.frame(a = c(TRUE, FALSE)))
+  expect_exact(t_dtype(t), "bool")
+  expect_exact(from_torch(t), matrix(c(TRUE, FALSE), 2))
+
+  t <- as_torch(data.frame(a = c(TRUE, FALSE), b = c(2L, 3L)))
+  expect_exact(t_dtype(t), "int64")
+  expect_exact(from_torch(t), matrix(c(1L, 0L, 2L, 3L), 2))
+
+  t <- as_torch(data.frame(a = c(TRUE, FALSE), b = c(2L, 3L), c = c(0.5, 1)))
+  expect_exact(t_dtype(t), "float32")
+  expect_exact(from_torch(t), matrix(c(1, 0, 2, 3, 0.5, 1), 2))
+
+  withr::local_options(torchbridge.float_dtype = "float64")
+  t <- as_torch(data.frame(a = 1L, c = 0.1))
+  expect_exact(t_dtype(t), "float64")
+  expect_exact(from_torch(t), matrix(c(1, 0.1), 1))
+})
+
+test_that("data frame: dtype and requires_grad apply to the whole tensor", {
+  skip_if_no_torch()
+  df <- data.frame(a = c(TRUE, FALSE), b = c(2L, 3L))
+  t <- as_torch(df, dtype = "float64", requires_grad = TRUE)
+  expect_exact(t_dtype(t), "float64")
+  expect_true(t_flag(t$requires_grad))
+  expect_error(as_torch(df, requires_grad = TRUE), class = "torchbridge_error_dtype")
+  expect_exact(from_torch(as_torch(mtcars[1:3, c("mpg", "cyl")], dtype = "float64")),
+                   unname(as.matrix(mtcars[1:3, c("mpg", "cyl")])))
+})
+
+test_that("data frame: non-numeric columns error, naming every bad column", {
+  skip_if_no_torch()
+  df <- data.frame(
+    a = 1, b = "x", c = factor("u"), d = Sys.Date(), e = TRUE,
+    stringsAsFactors = FALSE
+  )
+  cnd <- expect_error(as_torch(df), class = "torchbridge_error_type")
+  msg <- conditionMessage(cnd)
+  expect_match(msg, "b is character", fixed = TRUE)
+  expect_match(msg, "c is factor", fixed = TRUE)
+  expect_match(msg, "d is Date", fixed = TRUE)
+  expect_no_match(msg, "a is", fixed = TRUE)
+  expect_no_match(msg, "e is", fixed = TRUE)
+  df$d <- as.Date("2024-01-01")
+  expect_snapshot(as_torch(df), error = TRUE)
+})
+
+# ---- casts ------------------------------------------------------------------
+
+test_that("dtype names torch defines: float, double, long, half, int, short, cfloat", {
+  skip_if_no_torch()
+  x <- c(1, 0, 2)
+  expected <- c(
+    float = "float32", double = "float64", long = "int64", half = "float16",
+    int = "int32", short = "int16", cfloat = "complex64", cdouble = "complex128",
+    float32 = "float32", float64 = "float64", float16 = "float16", bfloat16 = "bfloat16",
+    int8 = "int8", int16 = "int16", int32 = "int32", int64 = "int64", uint8 = "uint8",
+    bool = "bool", complex64 = "complex64", complex128 = "complex128",
+    "torch.float64" = "float64"
+  )
+  for (nm in names(expected)) {
+    t <- as_torch(x, dtype = nm)
+    expect_exact(t_dtype(t), expected[[nm]], info = nm)
+    back <- from_torch(t)
+    want <- switch(expected[[nm]],
+      bool = c(TRUE, FALSE, TRUE),
+      complex64 = , complex128 = c(1 + 0i, 0 + 0i, 2 + 0i),
+      float32 = , float64 = , float16 = , bfloat16 = c(1, 0, 2),
+      c(1L, 0L, 2L)
+    )
+    expect_exact(back, want, info = nm)
+  }
+})
+
+test_that("dtype as a torch dtype object", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  t <- as_torch(c(1L, 2L), dtype = torch$float64)
+  expect_exact(t_dtype(t), "float64")
+  expect_exact(from_torch(t), c(1, 2))
+  expect_exact(t_dtype(as_torch(c(1, 2), dtype = torch$int16)), "int16")
+})
+
+test_that("a lost fraction is torchbridge_error_dtype (3.5 -> int64)", {
+  skip_if_no_torch()
+  cnd <- expect_error(as_torch(c(1, 3.5), dtype = "int64"), class = "torchbridge_error_dtype")
+  expect_match(conditionMessage(cnd), "3.5", fixed = TRUE)
+  expect_exact(from_torch(as_torch(c(1, -3), dtype = "int64")), c(1L, -3L))
+})
+
+test_that("out of range is torchbridge_error_overflow (300 -> uint8, Inf -> int64, 70000 -> float16)", {
+  skip_if_no_torch()
+  expect_error(as_torch(300, dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(-1, dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(300L, dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(128L, dtype = "int8"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(Inf, dtype = "int64"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(-Inf, dtype = "int32"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(2^63, dtype = "int64"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(70000, dtype = "float16"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(-70000L, dtype = "float16"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(1e300, dtype = "float32"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(1e300 + 0i, dtype = "complex64"), class = "torchbridge_error_overflow")
+  # the limits themselves are fine
+  expect_exact(from_torch(as_torch(c(0, 255), dtype = "uint8")), c(0L, 255L))
+  expect_exact(from_torch(as_torch(c(-65504, 65504), dtype = "float16")), c(-65504, 65504))
+  # Inf stays Inf in a float: not an overflow
+  expect_exact(from_torch(as_torch(c(Inf, -Inf), dtype = "float16")), c(Inf, -Inf))
+  # rounding to a narrower float is allowed
+  expect_exact(from_torch(as_torch(0.1, dtype = "float16")), 0.0999755859375)
+})
+
+test_that("an overflow hint never suggests the dtype that overflowed", {
+  skip_if_no_torch()
+  cnd <- expect_error(as_torch(1e300, dtype = "float32"), class = "torchbridge_error_overflow")
+  expect_no_match(conditionMessage(cnd), 'e.g. "float32"', fixed = TRUE)
+})
+
+test_that("casts to float8 dtypes (names torch defines) work", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  for (dt in c("float8_e5m2", "float8_e4m3fn")) {
+    t <- as_torch(c(1, -2, 0.5), dtype = dt)
+    expect_exact(t_dtype(t), dt, info = dt)
+    expect_exact(from_torch(t$to(torch$float32)), c(1, -2, 0.5), info = dt)
+  }
+})
+
+test_that("overflow to a float8 dtype is torchbridge_error_overflow (e4m3fn has no Inf: it saturates)", {
+  skip_if_no_torch()
+  expect_error(as_torch(1000, dtype = "float8_e4m3fn"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(1e6, dtype = "float8_e5m2"), class = "torchbridge_error_overflow")
+})
+
+test_that("a non-zero imaginary part dropped is torchbridge_error_dtype", {
+  skip_if_no_torch()
+  expect_error(as_torch(c(1 + 0i, 1 + 2i), dtype = "float64"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1 + 2i, dtype = "int64"), class = "torchbridge_error_dtype")
+  expect_exact(from_torch(as_torch(c(1 + 0i, -2.5 + 0i), dtype = "float64")), c(1, -2.5))
+  expect_error(as_torch(1.5 + 0i, dtype = "int32"), class = "torchbridge_error_dtype")
+})
+
+test_that("to bool, non-zero is TRUE as in R", {
+  skip_if_no_torch()
+  expect_exact(from_torch(as_torch(c(0, 2, -1.5, 1e-300), dtype = "bool")), c(FALSE, TRUE, TRUE, TRUE))
+  expect_exact(from_torch(as_torch(c(0L, 5L, -3L), dtype = "bool")), c(FALSE, TRUE, TRUE))
+  expect_exact(from_torch(as_torch(as.raw(c(0, 7)), dtype = "bool")), c(FALSE, TRUE))
+  expect_exact(from_torch(as_torch(c(0 + 0i, 3 + 0i), dtype = "bool")), c(FALSE, TRUE))
+  expect_exact(from_torch(as_torch(c(TRUE, FALSE), dtype = "bool")), c(TRUE, FALSE))
+})
+
+test_that("requires_grad = TRUE on integer input without dtype says to pass dtype = \"float32\"", {
+  skip_if_no_torch()
+  cnd <- expect_error(as_torch(1:3, requires_grad = TRUE), class = "torchbridge_error_dtype")
+  expect_match(conditionMessage(cnd), 'dtype = "float32"', fixed = TRUE)
+  expect_error(as_torch(c(TRUE, FALSE), requires_grad = TRUE), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1, dtype = "int32", requires_grad = TRUE), class = "torchbridge_error_dtype")
+  t <- as_torch(1:3, dtype = "float32", requires_grad = TRUE)
+  expect_true(t_flag(t$requires_grad))
+  expect_true(t_flag(t$is_leaf))
+  t <- as_torch(c(1, 2), requires_grad = TRUE)
+  expect_true(t_flag(t$requires_grad))
+  expect_exact(from_torch(t), c(1, 2))
+  expect_true(t_flag(as_torch(1i, requires_grad = TRUE)$requires_grad))
+})
+
+# ---- tensors as input -------------------------------------------------------
+
+test_that("a tensor is returned as it is (the same Python object)", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  t <- torch$arange(6L)$reshape(2L, 3L)
+  out <- as_torch(t)
+  expect_exact(reticulate::py_id(out), reticulate::py_id(t))
+  expect_exact(t_ptr(out), t_ptr(t))
+  # the same dtype or device asked for: still the same object
+  expect_exact(reticulate::py_id(as_torch(t, dtype = "int64")), reticulate::py_id(t))
+  expect_exact(reticulate::py_id(as_torch(t, device = "cpu")), reticulate::py_id(t))
+  # the device option does not apply to tensors
+  withr::local_options(torchbridge.device = "tpu")
+  expect_exact(reticulate::py_id(as_torch(t)), reticulate::py_id(t))
+})
+
+test_that("a tensor is cast with dtype, under the same no-silent-change rules", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  t <- torch$tensor(list(1, 2.5))
+  out <- as_torch(t, dtype = "float64")
+  expect_exact(t_dtype(out), "float64")
+  expect_exact(t_dtype(t), "float32")
+  expect_exact(from_torch(out), c(1, 2.5))
+  expect_error(as_torch(t, dtype = "int64"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(py_tensor("[300]", "float32"), dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(py_tensor("[2**40]", "int64"), dtype = "int32"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(py_tensor("[70000.0]", "float32"), dtype = "float16"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(py_tensor("[float('nan')]", "float32"), dtype = "int64"), class = "torchbridge_error_na")
+  expect_error(as_torch(py_tensor("[1+1j]", "complex64"), dtype = "float64"), class = "torchbridge_error_dtype")
+  expect_exact(from_torch(as_torch(py_tensor("[3+0j]", "complex64"), dtype = "float64")), 3)
+  expect_exact(from_torch(as_torch(py_tensor("[0.0, 2.5]", "float32"), dtype = "bool")), c(FALSE, TRUE))
+  expect_error(as_torch(t, dtype = "nonsense"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(t, device = "tpu"), class = "torchbridge_error_device")
+})
+
+test_that("a tensor gets requires_grad when asked", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  t <- torch$tensor(list(1, 2))
+  g <- as_torch(t, requires_grad = TRUE)
+  expect_true(t_flag(g$requires_grad))
+  expect_true(t_flag(g$is_leaf))
+  expect_false(t_flag(t$requires_grad)) # the input is not changed
+  # requires_grad = FALSE on a tensor that requires grad: detached
+  expect_false(t_flag(as_torch(g, requires_grad = FALSE)$requires_grad))
+  # integer tensors can't require grad
+  expect_error(as_torch(torch$arange(3L), requires_grad = TRUE), class = "torchbridge_error_dtype")
+  g2 <- as_torch(torch$arange(3L), dtype = "float32", requires_grad = TRUE)
+  expect_true(t_flag(g2$requires_grad))
+  expect_exact(t_dtype(g2), "float32")
+})
+
+# ---- from_torch() on all kinds of tensors -----------------------------------
+
+test_that("tensors that require grad convert without detach()", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  leaf <- torch$ones(2L, 3L, requires_grad = TRUE)
+  expect_exact(from_torch(leaf), matrix(1, 2, 3))
+  expect_exact(from_torch(leaf$mul(2)), matrix(2, 2, 3))
+})
+
+test_that("non-contiguous tensors (t(), transpose, permute) convert", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  m <- torch$arange(6L)$reshape(2L, 3L)$to(torch$float64)
+  expect_false(t_flag(m$t()$is_contiguous()))
+  expect_exact(from_torch(m$t()), matrix(c(0, 1, 2, 3, 4, 5), 3))
+  expect_exact(from_torch(m$transpose(0L, 1L)), matrix(c(0, 1, 2, 3, 4, 5), 3))
+  a <- torch$arange(24L)$reshape(2L, 3L, 4L)
+  p <- from_torch(a$permute(2L, 0L, 1L))
+  expect_exact(dim(p), c(4L, 2L, 3L))
+  expect_exact(p[4, 2, 3], 23L)
+  expect_exact(p, aperm(array(0:23, c(4, 3, 2)), c(1, 3, 2)))
+})
+
+test_that("expanded tensors (stride 0) convert", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  e <- torch$tensor(list(1, 2, 3))$expand(2L, 3L)
+  expect_exact(t_strides(e), c(0L, 1L))
+  expect_exact(from_torch(e), matrix(c(1, 1, 2, 2, 3, 3), 2))
+  e3 <- torch$arange(3L)$reshape(3L, 1L, 1L)$expand(3L, 2L, 2L)
+  expect_exact(from_torch(e3), array(rep(0:2, 4), c(3, 2, 2)))
+})
+
+test_that("strided slices (with a storage offset) convert", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  s <- torch$arange(10L)[reticulate::py_eval("slice(1, None, 3)")]
+  expect_exact(from_torch(s), c(1L, 4L, 7L))
+  m <- torch$arange(20L)$reshape(4L, 5L)$to(torch$float32)
+  sub <- m$`__getitem__`(reticulate::tuple(
+    reticulate::py_eval("slice(1, 4, 2)"), reticulate::py_eval("slice(0, 5, 2)")
+  ))
+  expect_exact(from_torch(sub), matrix(c(5, 15, 7, 17, 9, 19), 2))
+})
+
+test_that("conj views and negated views convert to their values", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  z <- torch$tensor(list(1 + 2i, 3 - 1i))
+  zc <- torch$conj(z)
+  expect_true(t_flag(zc$is_conj()))
+  expect_exact(from_torch(zc), c(1 - 2i, 3 + 1i))
+  neg <- zc$imag
+  expect_true(t_flag(neg$is_neg()))
+  expect_exact(from_torch(neg), c(-2, 1))
+  nv <- torch$`_neg_view`(torch$tensor(list(1, 2)))
+  expect_true(t_flag(nv$is_neg()))
+  expect_exact(from_torch(nv), c(-1, -2))
+  z128 <- torch$conj(torch$tensor(list(0.1 + 0.2i), dtype = torch$complex128))
+  expect_exact(from_torch(z128), 0.1 - 0.2i)
+})
+
+test_that("0-d tensors give plain length-1 vectors", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  expect_exact(from_torch(torch$tensor(3.5)), 3.5)
+  expect_exact(from_torch(torch$tensor(5L)), 5L)
+  expect_exact(from_torch(torch$tensor(TRUE)), TRUE)
+  expect_exact(from_torch(torch$tensor(1 + 2i, dtype = torch$complex128)), 1 + 2i)
+  expect_exact(from_torch(torch$arange(5L)$sum()), 10L)
+  expect_null(dim(from_torch(torch$tensor(3.5))))
+})
+
+test_that("lists, tuples and dicts of tensors give R lists, recursively", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  l <- reticulate::r_to_py(list(torch$ones(1L), list(torch$zeros(2L, dtype = torch$int32))))
+  expect_exact(from_torch(l), list(1, list(c(0L, 0L))))
+  tp <- reticulate::tuple(torch$tensor(TRUE), torch$zeros(2L, 2L))
+  expect_exact(from_torch(tp), list(TRUE, matrix(0, 2, 2)))
+  d <- reticulate::py_dict(list("a", "b"), list(torch$ones(1L), torch$tensor(list(2L, 3L))), convert = FALSE)
+  expect_exact(from_torch(d), list(a = 1, b = c(2L, 3L)))
+  expect_exact(from_torch(reticulate::tuple()), list())
+  # int64 applies inside too
+  big <- reticulate::r_to_py(list(py_tensor("[2**40]", "int64")))
+  expect_error(from_torch(big), class = "torchbridge_error_overflow")
+  expect_exact(from_torch(big, int64 = "double"), list(2^40))
+})
+
+test_that("torch$max(x, dim = 1L) gives list(values =, indices =), indices 0-based", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  x <- as_torch(matrix(c(1, 5, 3, 2, 9, 0), 2)) # rows (1, 3, 9) and (5, 2, 0)
+  out <- from_torch(torch$max(x, dim = 1L))
+  expect_exact(names(out), c("values", "indices"))
+  expect_exact(out$values, c(9, 5))
+  expect_exact(out$indices, c(2L, 0L)) # 0-based, as torch computes them
+  expect_exact(from_torch(x$argmax()), 2L) # over the row-major flattening
+})
+
+# ---- copy-on-modify, both ways ----------------------------------------------
+
+test_that("as_torch(): an in-place op on the tensor leaves x unchanged (default, copy = TRUE)", {
+  skip_if_no_torch()
+  x <- c(1, 2, 3)
+  t <- as_torch(x, dtype = "float64")
+  t$add_(1)
+  expect_exact(x, c(1, 2, 3))
+  expect_exact(from_torch(t), c(2, 3, 4))
+
+  xm <- matrix(c(1.5, 2.5, 3.5, 4.5), 2)
+  t <- as_torch(xm)
+  t$add_(1)
+  expect_exact(xm, matrix(c(1.5, 2.5, 3.5, 4.5), 2))
+
+  xi <- matrix(1:4, 2)
+  t <- as_torch(xi)
+  t$add_(1L)
+  expect_exact(xi, matrix(1:4, 2))
+  t <- as_torch(xi, dtype = "int32") # same storage dtype, still a copy
+  t$add_(1L)
+  expect_exact(xi, matrix(1:4, 2))
+  expect_true(t_flag(t$is_contiguous()))
+
+  # copy = FALSE that needs a cast copies as well
+  xd <- c(1, 2)
+  t <- as_torch(xd, copy = FALSE) # float32: a cast
+  t$add_(1)
+  expect_exact(xd, c(1, 2))
+})
+
+test_that("as_torch(copy = FALSE) shares memory: a write through the tensor IS visible in x", {
+  skip_if_no_torch()
+  # Documented: a shared tensor is for read-only use; an in-place write
+  # changes x behind R's back. This test pins down that the memory is shared.
+  x <- c(1, 2, 3, 4)
+  dim(x) <- c(2, 2)
+  t <- as_torch(x, dtype = "float64", copy = FALSE)
+  expect_exact(t_strides(t), c(1L, 2L)) # column-major strides
+  expect_false(t_flag(t$is_contiguous()))
+  expect_exact(t_item(t, c(1, 2)), 3)
+  t$add_(1)
+  expect_exact(x, matrix(c(2, 3, 4, 5), 2))
+
+  xi <- c(10L, 20L)
+  ti <- as_torch(xi, dtype = "int32", copy = FALSE)
+  ti$add_(1L)
+  expect_exact(xi, c(11L, 21L))
+
+  xa <- array(as.double(1:24), c(2, 3, 4))
+  expect_exact(t_strides(as_torch(xa, dtype = "float64", copy = FALSE)), c(1L, 2L, 6L))
+})
+
+test_that("as_torch(copy = FALSE): logical, complex, raw and integer64 input always copy", {
+  skip_if_no_torch()
+  xl <- c(TRUE, FALSE)
+  tl <- as_torch(xl, dtype = "int32", copy = FALSE) # int32 is R's storage, still a copy
+  tl$add_(1L)
+  expect_exact(xl, c(TRUE, FALSE))
+  expect_true(t_flag(tl$is_contiguous()))
+
+  xc <- c(1 + 1i, 2 - 1i)
+  tc <- as_torch(xc, dtype = "complex128", copy = FALSE)
+  tc$add_(1)
+  expect_exact(xc, c(1 + 1i, 2 - 1i))
+  expect_exact(from_torch(tc), c(2 + 1i, 3 - 1i))
+
+  xr <- as.raw(c(1, 2))
+  tr <- as_torch(xr, copy = FALSE)
+  tr$add_(1L)
+  expect_exact(xr, as.raw(c(1, 2)))
+
+  skip_if_not_installed("bit64")
+  x64 <- bit64::as.integer64(c(1, 2))
+  t64 <- as_torch(x64, copy = FALSE)
+  t64$add_(1L)
+  expect_exact(x64, bit64::as.integer64(c(1, 2)))
+})
+
+test_that("as_torch(copy = FALSE): modifying x in R does not change the tensor", {
+  skip_if_no_torch()
+  x <- c(1, 2, 3)
+  t <- as_torch(x, dtype = "float64", copy = FALSE)
+  x[1] <- 99 # R copies on modify: the tensor holds a reference to x
+  expect_exact(x, c(99, 2, 3))
+  expect_exact(from_torch(t), c(1, 2, 3))
+})
+
+test_that("as_torch(copy = FALSE): the tensor keeps x alive", {
+  skip_if_no_torch()
+  x <- runif(1000)
+  keep <- x + 0
+  t <- as_torch(x, dtype = "float64", copy = FALSE)
+  rm(x)
+  invisible(gc())
+  invisible(runif(5000))
+  expect_exact(from_torch(t), keep)
+})
+
+test_that("as_torch(copy = FALSE) releases x once the tensor is gone", {
+  skip_if_no_torch()
+  flush_shared()
+  n0 <- length(ls(torchbridge:::.tb$shared))
+  t <- as_torch(c(1, 2), dtype = "float64", copy = FALSE) # shared
+  expect_exact(length(ls(torchbridge:::.tb$shared)), n0 + 1L)
+  rm(t)
+  flush_shared()
+  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+})
+
+test_that("as_torch(copy = FALSE) that copies anyway keeps nothing alive", {
+  skip_if_no_torch()
+  flush_shared()
+  n0 <- length(ls(torchbridge:::.tb$shared))
+  t <- as_torch(c(1, 2), copy = FALSE) # float32: a cast, so a copy
+  t2 <- as_torch(1:3, copy = FALSE) # int64: a cast, so a copy
+  t3 <- as_torch(numeric(0), dtype = "float64", copy = FALSE) # empty: a copy
+  flush_shared()
+  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+  expect_exact(from_torch(t2), 1:3)
+})
+
+test_that("as_torch(copy = FALSE) that fails keeps nothing alive", {
+  skip_if_no_torch()
+  flush_shared()
+  n0 <- length(ls(torchbridge:::.tb$shared))
+  expect_error(as_torch(c(1, 2), dtype = "nonsense", copy = FALSE), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1:2, requires_grad = TRUE, copy = FALSE), class = "torchbridge_error_dtype")
+  expect_error(as_torch(c(1, 2), device = "tpu", copy = FALSE), class = "torchbridge_error_device")
+  flush_shared()
+  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+})
+
+test_that("from_torch(): an in-place op on the tensor leaves the R result unchanged", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  t <- torch$tensor(list(1, 2, 3), dtype = torch$float64)
+  y <- from_torch(t)
+  t$add_(1)
+  expect_exact(y, c(1, 2, 3))
+  ti <- as_torch(matrix(1:4, 2))
+  yi <- from_torch(ti)
+  ti$add_(1L)
+  expect_exact(yi, matrix(1:4, 2))
+  # also for a tensor sharing R memory
+  x <- c(5, 6)
+  ts <- as_torch(x, dtype = "float64", copy = FALSE)
+  ys <- from_torch(ts)
+  ts$add_(1)
+  expect_exact(ys, c(5, 6))
+})
+
+# ---- errors -----------------------------------------------------------------
+
+test_that("error messages of as_torch()", {
+  skip_if_no_torch()
+  expect_snapshot(error = TRUE, {
+    as_torch(factor(c("a", "b")))
+    as_torch(c("a", "b"))
+    as_torch(list(1, 2))
+    as_torch(NULL)
+    as_torch(as.Date("2024-01-01"))
+    as_torch(c(1L, NA))
+    as_torch(c(1, NaN), dtype = "bool")
+    as_torch(1, dtype = "nonsense")
+    as_torch(1, dtype = 1)
+    as_torch(3.5, dtype = "int64")
+    as_torch(300, dtype = "uint8")
+    as_torch(70000, dtype = "float16")
+    as_torch(complex(real = 1, imaginary = 2), dtype = "float64")
+    as_torch(1:3, requires_grad = TRUE)
+    as_torch(1, device = "tpu")
+    as_torch(1, copy = NA)
+  })
+})
+
+test_that("error messages of from_torch()", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  expect_snapshot(error = TRUE, {
+    from_torch(c(1, 2))
+    from_torch(torch$ones(2L), int64 = "x")
+    from_torch(py_tensor("[2147483648]", "int64"))
+    from_torch(py_tensor("[-2147483648]", "int32"))
+    from_torch(py_tensor("[-2**63]", "int64"), int64 = "bit64")
+    from_torch(torch$ones(2L)$to_sparse())
+    from_torch(torch$empty(2L, device = "meta"))
+  })
+})
+
+test_that("errors are classed: torchbridge_error_type", {
+  skip_if_no_torch()
+  cls <- "torchbridge_error_type"
+  expect_error(as_torch(factor("a")), "as.integer(x) - 1L", fixed = TRUE, class = cls)
+  expect_error(as_torch("a"), class = cls)
+  expect_error(as_torch(list(1)), class = cls)
+  expect_error(as_torch(NULL), class = cls)
+  expect_error(as_torch(function() 1), class = cls)
+  expect_error(as_torch(new.env()), class = cls)
+  expect_error(as_torch(Sys.Date()), class = cls)
+  expect_error(as_torch(as.POSIXct("2024-01-01", tz = "UTC")), class = cls)
+  where <- new.env()
+  methods::setClass("TbTestS4", representation(x = "numeric"), where = where)
+  obj <- methods::new(methods::getClass("TbTestS4", where = where), x = 1)
+  expect_error(as_torch(obj), "as.matrix(x)", fixed = TRUE, class = cls)
+  expect_error(as_torch(data.frame(a = "x")), class = cls)
+  expect_error(from_torch(1), class = cls)
+  expect_error(from_torch(matrix(1:4, 2)), class = cls)
+  expect_error(from_torch(torch_mod()$float32), class = cls)
+  # every error also has the parent class
+  expect_error(as_torch("a"), class = "torchbridge_error")
+})
+
+test_that("errors are classed: torchbridge_error_na, _dtype, _overflow", {
+  skip_if_no_torch()
+  expect_error(as_torch(c(1L, NA)), class = "torchbridge_error_na")
+  expect_error(as_torch(c(TRUE, NA)), class = "torchbridge_error_na")
+  expect_error(as_torch(1, dtype = "nonsense"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1, dtype = "Tensor"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1, dtype = c("float32", "float64")), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1, dtype = NA_character_), class = "torchbridge_error_dtype")
+  expect_error(as_torch(3.5, dtype = "int64"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(300, dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_error(from_torch(py_tensor("[2147483648]", "int64")), class = "torchbridge_error_overflow")
+  # the Python exception is kept as the parent
+  cnd <- expect_error(as_torch(300, dtype = "uint8"), class = "torchbridge_error_overflow")
+  expect_false(is.null(cnd$parent))
+  expect_match(conditionMessage(cnd$parent), "ValueOverflowError", fixed = TRUE)
+})
+
+test_that("errors are classed: torchbridge_error_device and _no_gpu", {
+  skip_if_no_torch()
+  expect_error(as_torch(1, device = "tpu"), class = "torchbridge_error_device")
+  expect_error(as_torch(1, device = 1), class = "torchbridge_error_device")
+  withr::with_options(list(torchbridge.device = "tpu"), {
+    expect_error(as_torch(1), class = "torchbridge_error_device")
+  })
+  skip_if(cuda_is_available(), "CUDA is available here")
+  cnd <- expect_error(as_torch(1, device = "cuda"), class = "torchbridge_error_no_gpu")
+  expect_match(conditionMessage(cnd), "CUDA is not available", fixed = TRUE)
+  expect_match(conditionMessage(cnd), "install_torch", fixed = TRUE)
+  expect_error(as_torch(1, device = "cuda:1"), class = "torchbridge_error_no_gpu")
+  expect_error(as_torch(torch_mod()$ones(1L), device = "cuda"), class = "torchbridge_error_no_gpu")
+  withr::with_options(list(torchbridge.device = "cuda"), {
+    expect_error(as_torch(1), class = "torchbridge_error_no_gpu")
+  })
+  # "auto" falls back to the CPU
+  t <- as_torch(1, device = "auto")
+  expect_exact(reticulate::py_to_r(py_builtins()$str(t$device)), "cpu")
+})
+
+test_that("errors are classed: torchbridge_error_arg", {
+  skip_if_no_torch()
+  expect_error(from_torch(torch_mod()$ones(1L), int64 = "x"), class = "torchbridge_error_arg")
+  expect_error(from_torch(torch_mod()$ones(1L), int64 = c("double", "bit64")), class = "torchbridge_error_arg")
+  expect_error(as_torch(1, copy = NA), class = "torchbridge_error_arg")
+  expect_error(as_torch(1, copy = "yes"), class = "torchbridge_error_arg")
+  expect_error(as_torch(1, requires_grad = NA), class = "torchbridge_error_arg")
+  expect_error(as_torch(1, requires_grad = c(TRUE, FALSE)), class = "torchbridge_error_arg")
+})
+
+test_that("errors are classed: torchbridge_error_unsupported_tensor", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  cls <- "torchbridge_error_unsupported_tensor"
+  sp <- torch$sparse_coo_tensor(list(list(0L, 1L)), list(1, 2), list(3L))
+  expect_error(from_torch(sp), "to_dense()", fixed = TRUE, class = cls)
+  expect_error(from_torch(torch$ones(2L)$to_sparse()), "to_dense()", fixed = TRUE, class = cls)
+  expect_error(from_torch(torch$empty(2L, device = "meta")), class = cls)
+  expect_error(from_torch(torch$ones(2L)$to(torch$float8_e4m3fn)), class = cls)
+  q <- tryCatch( # deprecated in torch; may go away
+    torch$quantize_per_tensor(torch$tensor(list(1, 2)), 0.1, 0L, torch$quint8),
+    error = function(e) NULL
+  )
+  if (!is.null(q)) expect_error(from_torch(q), "dequantize", class = cls)
+  expect_error(from_torch(reticulate::r_to_py(list(sp))), class = cls)
+})
