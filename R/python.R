@@ -7,8 +7,8 @@
 .tb$n_shared <- 0L
 .tb$next_token <- 0L
 
-# The bundled Python module (imported with convert = FALSE), loading Python
-# and torch on first use.
+# The bundled Python module's public functions (an environment of Python
+# callables, convert = FALSE), loading Python and torch on first use.
 bridge <- function(call = rlang::caller_env()) {
   .tb$module %||% load_bridge(call)
 }
@@ -49,8 +49,14 @@ load_bridge <- function(call) {
       )
     }
   )
-  .tb$module <- mod
-  mod
+  # Look the functions up once: reticulate's `$` on a module costs as much as
+  # a call, and small conversions are latency-bound.
+  fns <- new.env(parent = emptyenv())
+  for (name in reticulate::py_to_r(reticulate::py_get_attr(mod, "__all__"))) {
+    assign(name, mod[[name]], envir = fns)
+  }
+  .tb$module <- fns
+  fns
 }
 
 # Python discovery, in order: TORCHBRIDGE_PYTHON, RETICULATE_PYTHON, the
