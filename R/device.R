@@ -87,7 +87,9 @@ default_device <- function(device = getOption("torchbridge.device", "cpu")) {
 #' @rdname default_device
 #' @export
 cuda_is_available <- function() {
-  cuda_device_count() > 0L
+  call <- rlang::current_env()
+  mod <- bridge(call)
+  reticulate::py_to_r(tb_py(mod$cuda_count(), call)) > 0L
 }
 
 #' @rdname default_device

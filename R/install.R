@@ -53,8 +53,9 @@ install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL
   if (!is.null(tag)) {
     pip_options <- c("--index-url", paste0("https://download.pytorch.org/whl/", tag))
     if (!is.null(installed_version(envname, "torch"))) {
-      # Another build of torch is there: pip would keep it.
-      pip_options <- c(pip_options, "--force-reinstall", "--no-deps")
+      # Another build of torch is there and pip would keep it. Reinstall, with
+      # dependencies, so a CUDA build brings CUDA's libraries along.
+      pip_options <- c(pip_options, "--force-reinstall")
     }
   }
   if (!reticulate::virtualenv_exists(envname)) {

@@ -15,11 +15,20 @@ bridge <- function(call = rlang::caller_env()) {
 
 load_bridge <- function(call) {
   tryCatch(choose_python(), error = function(e) {
-    tb_abort(c(
-      "Can't use the Python that {.envvar TORCHBRIDGE_PYTHON} names.",
-      x = "{.path {Sys.getenv('TORCHBRIDGE_PYTHON')}} is not a usable Python.",
-      i = "Point it at a Python with torch, or unset it to use the virtualenv made by {.run torchbridge::install_torch()}."
-    ), "python", call = call, parent = e)
+    if (nzchar(Sys.getenv("TORCHBRIDGE_PYTHON"))) {
+      msg <- c(
+        "Can't use the Python that {.envvar TORCHBRIDGE_PYTHON} names.",
+        x = "{.path {Sys.getenv('TORCHBRIDGE_PYTHON')}} is not a usable Python.",
+        i = "Point it at a Python with torch, or unset it to use the virtualenv made by {.run torchbridge::install_torch()}."
+      )
+    } else {
+      msg <- c(
+        "Can't use the virtualenv {.val r-torchbridge}.",
+        x = "Its Python can't be started.",
+        i = "Recreate it: remove it with {.code reticulate::virtualenv_remove(\"r-torchbridge\")}, then run {.run torchbridge::install_torch()}."
+      )
+    }
+    tb_abort(msg, "python", call = call, parent = e)
   })
   ok <- tryCatch(reticulate::py_module_available("torch"), error = function(e) e)
   if (inherits(ok, "error") || !isTRUE(ok)) {

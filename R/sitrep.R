@@ -24,7 +24,9 @@ torchbridge_sitrep <- function() {
   mod <- tryCatch(bridge(), torchbridge_error = function(e) e)
   if (inherits(mod, "torchbridge_error")) {
     out$error <- conditionMessage(mod)
-    out$python <- tryCatch(reticulate::py_config()$python, error = function(e) NULL)
+    out$python <- if (reticulate::py_available(initialize = FALSE)) {
+      tryCatch(reticulate::py_config()$python, error = function(e) NULL)
+    }
   } else {
     info <- reticulate::py_to_r(mod$info())
     out$python <- info$executable
@@ -42,10 +44,12 @@ torchbridge_sitrep <- function() {
 
 print_sitrep <- function(s) {
   cli::cli_h2("torchbridge")
+  python <- s[["python"]]
+  shown <- if (is.null(python)) "not found" else cli::format_inline("{.path {python}}")
   cli::cli_bullets(c(
     "*" = "R: {s$r}",
     "*" = "reticulate: {s$reticulate}",
-    "*" = "Python: {.path {s$python %||% 'not found'}} (chosen by: {s$python_reason})",
+    "*" = "Python: {shown} (chosen by: {s[['python_reason']]})",
     "*" = "compiled helpers: {if (isTRUE(s$compiled_helpers)) 'loaded' else 'missing'}"
   ))
   if (!is.null(s$error)) {
