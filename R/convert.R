@@ -89,10 +89,14 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
   }
   rtype <- r_type(x, call)
   dims <- dim(x)
+  shape <- if (!is.null(dims)) as.list(dims)
+  if (copy && is.null(dtype) && is.null(float_dtype) && identical(device, "cpu") && !requires_grad) {
+    # The common case with Python's defaults: fewer arguments to convert.
+    return(tb_py(mod$from_r(.Call(tb_address, x), rtype, r_length(x), shape), call))
+  }
   token <- if (!copy && rtype %in% c("double", "integer")) keep_shared(x)
   tb_py(mod$from_r(
-    .Call(tb_address, x), rtype, r_length(x),
-    if (!is.null(dims)) as.list(dims),
+    .Call(tb_address, x), rtype, r_length(x), shape,
     dtype, float_dtype, device, requires_grad, copy, token
   ), call)
 }
@@ -248,8 +252,12 @@ from_torch <- function(x, int64 = c("integer", "double", "bit64")) {
 
 tensor_to_r <- function(x, mod, int64, call) {
   plan <- reticulate::py_to_r(tb_py(mod$plan(x, int64), call))
-  out <- .Call(tb_alloc, plan[[1]], plan[[2]], plan[[3]])
-  tb_py(mod$fill(.Call(tb_address, out)), call)
+  if (plan[[5]]) {
+    out <- .Call(tb_alloc_scratch, plan[[1]], plan[[2]], plan[[3]], .tb$scratch)
+  } else {
+    out <- .Call(tb_alloc, plan[[1]], plan[[2]], plan[[3]])
+    tb_py(mod$fill(.Call(tb_address, out)), call)
+  }
   if (plan[[1]] == "integer64") class(out) <- "integer64"
   if (isTRUE(plan[[4]])) {
     tb_warn(c(

@@ -64,9 +64,14 @@ load_bridge <- function(call) {
   for (name in reticulate::py_to_r(reticulate::py_get_attr(mod, "__all__"))) {
     assign(name, mod[[name]], envir = fns)
   }
+  # Small results come back through a scratch buffer: one call into Python.
+  .tb$scratch <- raw(scratch_bytes)
+  fns$set_scratch(.Call(tb_address, .tb$scratch), as.character(scratch_bytes))
   .tb$module <- fns
   fns
 }
+
+scratch_bytes <- 65536L
 
 # Python discovery, in order: TORCHBRIDGE_PYTHON, RETICULATE_PYTHON, the
 # virtualenv "r-torchbridge", reticulate's default. Records why.

@@ -44,6 +44,9 @@ run_cases <- function(cases, reps) {
     for (i in sample(seq_along(cases))) {
       cs <- cases[[i]]
       if (r > cs$reps) next
+      # Every timed run starts from a collected heap, so that each method's
+      # allocations are recycled the same way (steady state).
+      gc(verbose = FALSE)
       state <- cs$setup()
       t0 <- now()
       res <- cs$run(state)
@@ -191,7 +194,7 @@ batch <- function(cs, k) {
 cases <- lapply(cases, function(cs) {
   if (cs$size <= 1e2) batch(cs, 50L) else if (cs$size <= 1e4) batch(cs, 10L) else cs
 })
-batches <- vapply(cases, function(cs) cs$batch %||% 1L, 1L)
+batches <- vapply(cases, function(cs) if (is.null(cs$batch)) 1L else cs$batch, 1L)
 
 message("Timing ", length(cases), " cases, ", reps, " interleaved repetitions...")
 set.seed(1)

@@ -35,6 +35,27 @@ static SEXPTYPE sexptype_of(const char *rtype) {
   return NILSXP; /* not reached */
 }
 
+static size_t elt_size(SEXPTYPE type) {
+  switch (type) {
+  case REALSXP: return sizeof(double);
+  case INTSXP: case LGLSXP: return sizeof(int);
+  case CPLXSXP: return sizeof(Rcomplex);
+  case RAWSXP: return 1;
+  default: return 0;
+  }
+}
+
+static void *data_of(SEXP x) {
+  switch (TYPEOF(x)) {
+  case REALSXP: return REAL(x);
+  case INTSXP: return INTEGER(x);
+  case LGLSXP: return LOGICAL(x);
+  case CPLXSXP: return COMPLEX(x);
+  case RAWSXP: return RAW(x);
+  default: return NULL;
+  }
+}
+
 /* A new, uninitialised vector of the given R type and length, with dims when
  * `dims` is not NULL. `n` is a string so that long lengths pass exactly. */
 SEXP tb_alloc(SEXP rtype, SEXP n, SEXP dims) {
@@ -51,6 +72,19 @@ SEXP tb_alloc(SEXP rtype, SEXP n, SEXP dims) {
     Rf_setAttrib(out, R_DimSymbol, d);
     UNPROTECT(1);
   }
+  UNPROTECT(1);
+  return out;
+}
+
+/* tb_alloc(), filled from the first bytes of `scratch` (a raw vector that
+ * torch wrote a small result into): small conversions then need one call
+ * into Python instead of two. */
+SEXP tb_alloc_scratch(SEXP rtype, SEXP n, SEXP dims, SEXP scratch) {
+  if (TYPEOF(scratch) != RAWSXP) Rf_error("tb_alloc_scratch(): bad scratch");
+  SEXP out = PROTECT(tb_alloc(rtype, n, dims));
+  size_t nbytes = (size_t) XLENGTH(out) * elt_size(TYPEOF(out));
+  if (nbytes > (size_t) XLENGTH(scratch)) Rf_error("tb_alloc_scratch(): result larger than scratch");
+  if (nbytes > 0) memcpy(data_of(out), RAW(scratch), nbytes);
   UNPROTECT(1);
   return out;
 }

@@ -261,7 +261,8 @@ def to_r(x: Any, int64: str = "integer", misalign: bool = False) -> RResult:
     ``misalign`` it starts at an address that is 8 mod 16, as R's complex
     vectors may.
     """
-    rtype, length, dims, warn = tb.plan(x, int64)
+    rtype, length, dims, warn, in_scratch = tb.plan(x, int64)
+    assert in_scratch is False  # no scratch buffer is registered in these tests
     assert isinstance(length, str) and length.isdigit(), length
     n = int(length)
     fmt, size = _STORAGE[rtype]

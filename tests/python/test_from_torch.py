@@ -5,6 +5,8 @@ import ctypes
 import math
 
 import pytest
+import struct
+
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -107,7 +109,7 @@ def test_zero_size(rmem, shape, dtype):
 
 
 def test_fill_of_zero_length_takes_the_null_address():
-    assert tb.plan(torch.empty(0)) == ("double", "0", None, False)
+    assert tb.plan(torch.empty(0)) == ("double", "0", None, False, False)
     assert tb.fill("0") is None
 
 
@@ -350,7 +352,7 @@ def test_a_dim_longer_than_r_allows():
 
 def test_a_long_1d_tensor_is_a_long_vector():
     t = torch.zeros(1, dtype=torch.float64).expand(2**31)
-    assert tb.plan(t) == ("double", "2147483648", None, False)
+    assert tb.plan(t) == ("double", "2147483648", None, False, False)
 
 
 def test_fill_without_plan():
@@ -492,3 +494,22 @@ def test_from_cuda(rmem, make, int64):
 def test_from_cuda_overflow():
     with pytest.raises(ValueOverflowError):
         tb.plan(torch.tensor([2**31], device="cuda"))
+
+
+def test_small_results_go_through_the_scratch_buffer():
+    scratch = (ctypes.c_uint8 * 64)()
+    tb.set_scratch(str(ctypes.addressof(scratch)), "64")
+    try:
+        x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=torch.float32)
+        assert tb.plan(x) == ("double", "6", [2, 3], False, True)
+        got = struct.unpack("6d", bytes(scratch)[:48])
+        assert got == (1.0, 4.0, 2.0, 5.0, 3.0, 6.0)  # column-major, as R stores it
+        z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
+        assert tb.plan(z)[4] is True
+        assert struct.unpack("4d", bytes(scratch)[:32]) == (1.0, 2.0, 3.0, -4.0)
+        # Too big for the scratch buffer: fill() does the copy.
+        assert tb.plan(torch.zeros(9, dtype=torch.float64))[4] is False
+        assert tb.plan(torch.zeros(8, dtype=torch.float64))[4] is True
+    finally:
+        tb.set_scratch("0", "0")
+    assert tb.plan(torch.zeros(2))[4] is False

@@ -85,8 +85,8 @@ def test_round_trips_without_numpy(tmp_path):
     proc = subprocess.run([sys.executable, "-I", str(script)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["plans"] == [["double", "6", [2, 3], False], ["integer", "4", [2, 2], False],
-                            ["complex", "2", None, False], ["logical", "3", None, False]]
+    assert out["plans"] == [["double", "6", [2, 3], False, False], ["integer", "4", [2, 2], False, False],
+                            ["complex", "2", None, False, False], ["logical", "3", None, False, False]]
     assert out["double"] is True  # bit for bit, R's NA included
     assert out["integer"] == [1, -7, 2147483647, 0]
     assert out["complex"] == [1.0, -2.0, -3.0, -0.5]

@@ -7,7 +7,7 @@ through reticulate's conversions (see ``_to_torch`` and ``_from_torch``).
 from ._devices import cuda_count, default_device, devices, resolve
 from ._dtypes import all_names, parse
 from ._errors import TorchbridgeError, take_last_error
-from ._from_torch import fill, plan, unpack
+from ._from_torch import fill, plan, set_scratch, unpack
 from ._info import info
 from ._memory import column_major_strides, take_released, view
 from ._to_torch import cast_tensor, from_columns, from_r
@@ -27,6 +27,7 @@ __all__ = [
     "parse",
     "plan",
     "resolve",
+    "set_scratch",
     "take_last_error",
     "take_released",
     "unpack",

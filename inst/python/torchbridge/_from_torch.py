@@ -21,6 +21,17 @@ from ._memory import column_major_strides, view
 
 _R_INT_MAX = 2**31 - 1
 _pending: Dict[str, Any] = {"tensor": None, "storage": None, "shape": None}
+#: A small R raw vector that R keeps for small results (see set_scratch()).
+_scratch: Dict[str, Any] = {"address": None, "nbytes": 0}
+
+
+@record
+def set_scratch(address: str, nbytes: str) -> None:
+    """Register R's scratch buffer: :func:`plan` writes results that fit
+    there at once, and R copies them into the new vector (one Python call
+    instead of two for small tensors). It is R-owned memory that no R code
+    sees."""
+    _scratch["address"], _scratch["nbytes"] = address, int(nbytes)
 
 
 def _overflow(lo: int, hi: int, limit_lo: int, limit_hi: int, target: str, hints: List[tuple]) -> ValueOverflowError:
@@ -86,12 +97,14 @@ def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
 
 
 @record
-def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]], bool]:
+def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]], bool, bool]:
     """Check ``x`` and say what R must allocate for it.
 
     Returns:
         (R type, number of elements as a decimal string, dims or None for a
-        plain vector, whether to warn that int64 values pass 2^53).
+        plain vector, whether to warn that int64 values pass 2^53, whether
+        the values are already in the scratch buffer, so that no
+        :func:`fill` is needed).
     """
     if not isinstance(x, torch.Tensor):
         raise InputTypeError(
@@ -123,9 +136,14 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
                                      device=t.device)
         staged.copy_(t)
         t = staged
-    _pending["tensor"], _pending["storage"], _pending["shape"] = t, storage, shape
     dims = shape if len(shape) >= 2 else None
-    return rtype, str(t.numel()), dims, warn
+    n = t.numel()
+    nbytes = n * (16 if rtype == "complex" else storage.itemsize)
+    if 0 < nbytes <= _scratch["nbytes"]:
+        _write(_scratch["address"], t, storage, shape)
+        return rtype, str(n), dims, warn, True
+    _pending["tensor"], _pending["storage"], _pending["shape"] = t, storage, shape
+    return rtype, str(n), dims, warn, False
 
 
 @record
@@ -135,9 +153,14 @@ def fill(address: str) -> None:
     _pending["tensor"] = None
     if t is None:
         raise RuntimeError("fill() called without plan()")
+    if t.numel():
+        _write(address, t, storage, shape)
+    return None
+
+
+def _write(address: str, t: torch.Tensor, storage: torch.dtype, shape: List[int]) -> None:
+    """Copy ``t`` into R memory at ``address`` in R's dtype and layout."""
     n = t.numel()
-    if n == 0:
-        return None
     strides = column_major_strides(shape)
     if t.is_complex():
         dest = view(address, 2 * n * 8, torch.float64, shape + [2],
@@ -147,7 +170,6 @@ def fill(address: str) -> None:
         dest = view(address, n * storage.itemsize, storage, shape, strides)
         src = t
     dest.copy_(src)
-    return None
 
 
 @record
