@@ -10,7 +10,7 @@
 #' | tensor | plot | `type` |
 #' |---|---|---|
 #' | 1-D | a line of `value` against `index` | `"line"` (or `"hist"`) |
-#' | 2-D | a heatmap: one raster cell per element, viridis colours, row 1 at the top as in a printed matrix | `"heatmap"` |
+#' | 2-D | a heatmap: one raster cell per element, viridis colours, row 1 at the top as in a printed matrix; cells fill the panel (add [ggplot2::coord_equal()] for square ones) | `"heatmap"` |
 #' | 3-D with 1, 3 or 4 channels first (CHW) | an image: grey, RGB or RGBA | `"image"` |
 #' | 4-D (NCHW), 1, 3 or 4 channels | a grid of the first `max_images` images, one facet each | `"image"` |
 #'
