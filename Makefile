@@ -3,7 +3,7 @@
 
 PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
   -not -name '*.o' -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
-DEMO_RMD := vignettes/torchbridge.Rmd
+DEMO_RMD := vignettes/gpu-report.Rmd
 
 .PHONY: all setup test demo bench check clean
 

@@ -47,3 +47,16 @@ check_device_arg <- function(device, call, null_ok = TRUE) {
     x = "It is {what}."
   ), "device", call = call)
 }
+
+check_count <- function(x, arg, call, inf_ok = FALSE) {
+  ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && !is.na(x) && x >= 1 &&
+    (is.infinite(x) && inf_ok || is.finite(x) && x == floor(x))
+  if (!ok) {
+    what <- if (is.numeric(x) && length(x) == 1L) format(x) else obj_desc(x)
+    tb_abort(c(
+      "{.arg {arg}} must be a whole number of 1 or more{if (inf_ok) ', or Inf' else ''}.",
+      x = "It is {what}."
+    ), "arg", call = call)
+  }
+  invisible(x)
+}

@@ -19,8 +19,8 @@
 #' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, or a dtype R has no type for |
 #' | `torchbridge_error_shape` | incompatible shapes |
 #' | `torchbridge_error_index` | an index out of range or of the wrong kind |
-#' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows) |
-#' | `torchbridge_error_plot` | a tensor a plot can't draw |
+#' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows, or more elements than `tensor_data()`'s `max_elements`) |
+#' | `torchbridge_error_plot` | a tensor `autoplot()` or `plot()` can't draw (its shape, complex or empty tensors, image values outside `[0, 1]` and `[0, 255]`) |
 #'
 #' Errors that start in torchbridge's Python code arrive with these classes
 #' too; the Python exception is kept as the error's `parent`.
@@ -28,6 +28,10 @@
 #' Warnings have the class `torchbridge_warning` and a subclass:
 #' `torchbridge_warning_precision` when `from_torch(int64 = "double")` meets
 #' values beyond 2^53.
+#'
+#' Messages have the class `torchbridge_message` and a subclass:
+#' `torchbridge_message_plot` when `autoplot()` reduces a tensor before
+#' drawing it.
 #'
 #' @name torchbridge_error
 #' @keywords internal

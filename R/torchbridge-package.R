@@ -3,6 +3,6 @@
 
 ## usethis namespace: start
 #' @useDynLib torchbridge, .registration = TRUE
-#' @importFrom rlang %||%
+#' @importFrom rlang %||% .data
 ## usethis namespace: end
 NULL

@@ -1,5 +1,39 @@
 .onLoad <- function(libname, pkgname) {
   # Nothing here starts Python: the bundled module is imported on first use
-  # (see bridge()).
+  # (see bridge()). Methods for generics of suggested packages are
+  # registered now, or when those packages are loaded later.
+  s3_register("ggplot2::autoplot", "torch.Tensor")
+  invisible()
+}
+
+# Register an S3 method for a generic of a package torchbridge only
+# suggests: `generic` is "pkg::fun"; `method` defaults to the function
+# `fun.class` of the calling namespace. Registers now when `pkg` is loaded,
+# and again each time it is loaded (in the manner of vctrs's s3_register()).
+s3_register <- function(generic, class, method = NULL) {
+  stopifnot(is.character(generic), length(generic) == 1L)
+  stopifnot(is.character(class), length(class) == 1L)
+  parts <- strsplit(generic, "::", fixed = TRUE)[[1]]
+  stopifnot(length(parts) == 2L)
+  package <- parts[[1]]
+  fun <- parts[[2]]
+  caller <- parent.frame()
+
+  find_method <- function() {
+    if (!is.null(method)) return(method)
+    top <- topenv(caller)
+    env <- if (isNamespace(top)) asNamespace(environmentName(top)) else caller
+    get(paste0(fun, ".", class), envir = env)
+  }
+  register <- function(...) {
+    ns <- asNamespace(package)
+    if (exists(fun, envir = ns)) {
+      registerS3method(fun, class, find_method(), envir = ns)
+    }
+  }
+
+  # Also when the package is loaded (again) later on.
+  setHook(packageEvent(package, "onLoad"), register)
+  if (isNamespaceLoaded(package)) register()
   invisible()
 }

@@ -23,6 +23,7 @@ from torchbridge import _errors as E
         (E.UnsupportedTensorError, "unsupported_tensor"),
         (E.ShapeError, "shape"),
         (E.SizeError, "size"),
+        (E.PlotError, "plot"),
     ],
 )
 def test_kinds(cls, kind):

@@ -20,7 +20,8 @@ def test_public_names():
     assert tb.__all__ == sorted(tb.__all__)
     assert set(tb.__all__) == {
         "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
-        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan", "resolve", "set_scratch", "take_last_error",
+        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan",
+        "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
         "take_released", "unpack", "view",
     }
     for name in tb.__all__:

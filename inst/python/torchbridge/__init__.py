@@ -10,6 +10,7 @@ from ._errors import TorchbridgeError, take_last_error
 from ._from_torch import fill, plan, set_scratch, unpack
 from ._info import info
 from ._memory import column_major_strides, take_released, view
+from ._plot import plot_histogram, plot_kind, plot_reduce
 from ._to_torch import cast_tensor, from_columns, from_r
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "info",
     "parse",
     "plan",
+    "plot_histogram",
+    "plot_kind",
+    "plot_reduce",
     "resolve",
     "set_scratch",
     "take_last_error",

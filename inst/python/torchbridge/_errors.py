@@ -74,6 +74,10 @@ class SizeError(TorchbridgeError):
     kind = "size"
 
 
+class PlotError(TorchbridgeError):
+    kind = "plot"
+
+
 _last: Dict[str, Any] = {"error": None}
 
 

@@ -1,0 +1,288 @@
+# Tests of autoplot() and plot() for tensors: the layers, scales and facets
+# ggplot2 builds (layer_data()), not pixels; each plot type is also drawn to
+# a PNG to prove it renders.
+
+skip_if_no_ggplot2 <- function() {
+  skip_if_not_installed("ggplot2")
+  skip_if_no_torch()
+}
+
+autoplot <- function(...) ggplot2::autoplot(...)
+
+# Width and height of a PNG file, read from its header.
+png_size <- function(path) {
+  con <- file(path, "rb")
+  on.exit(close(con))
+  signature <- readBin(con, "raw", 8L)
+  if (!identical(signature, as.raw(c(0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)))) return(NULL)
+  readBin(con, "raw", 8L) # chunk length and "IHDR"
+  readBin(con, "integer", 2L, size = 4L, endian = "big")
+}
+
+expect_renders <- function(p, width = 4, height = 3, dpi = 50) {
+  path <- withr::local_tempfile(fileext = ".png")
+  ggplot2::ggsave(path, p, width = width, height = height, dpi = dpi)
+  expect_identical(png_size(path), as.integer(c(width, height) * dpi))
+}
+
+y_trans <- function(p) ggplot2::ggplot_build(p)$layout$panel_scales_y[[1]]$trans$name
+
+# ---- registration -------------------------------------------------------------
+
+test_that("autoplot() for tensors is registered with ggplot2", {
+  skip_if_not_installed("ggplot2")
+  method <- utils::getS3method("autoplot", "torch.Tensor", envir = asNamespace("ggplot2"))
+  expect_identical(method, torchbridge:::autoplot.torch.Tensor)
+})
+
+test_that("the method is registered whether ggplot2 is loaded before or after torchbridge", {
+  skip_if_not_installed("ggplot2")
+  skip_if_not_installed("callr")
+  registered <- function(first) {
+    callr::r(function(first) {
+      for (pkg in first) loadNamespace(pkg)
+      found <- !is.null(utils::getS3method("autoplot", "torch.Tensor", optional = TRUE,
+                                           envir = asNamespace("ggplot2")))
+      c(found = found, python = reticulate::py_available(initialize = FALSE))
+    }, args = list(first = first), libpath = .libPaths())
+  }
+  expect_identical(registered(c("torchbridge", "ggplot2")), c(found = TRUE, python = FALSE))
+  expect_identical(registered(c("ggplot2", "torchbridge")), c(found = TRUE, python = FALSE))
+})
+
+# ---- lines and histograms -------------------------------------------------------
+
+test_that("1-D: a line of value against index", {
+  skip_if_no_ggplot2()
+  expect_silent(p <- autoplot(as_torch(c(3, 1, 2.5), dtype = "float64")))
+  expect_s3_class(p, "ggplot")
+  expect_s3_class(p$layers[[1]]$geom, "GeomLine")
+  d <- ggplot2::layer_data(p)
+  expect_identical(d$x, c(1, 2, 3))
+  expect_identical(d$y, c(3, 1, 2.5))
+  expect_identical(p$labels[c("x", "y")], list(x = "index", y = "value"))
+  expect_null(p$labels$caption)
+  expect_identical(autoplot(as_torch(1:4), type = "line")$data, data.frame(index = 1:4, value = c(1, 2, 3, 4)))
+  expect_renders(p)
+})
+
+test_that("type = \"hist\": counts on the device, as R counts them", {
+  skip_if_no_ggplot2()
+  x <- c(faithful$eruptions, NA, Inf)
+  p <- autoplot(as_torch(x, dtype = "float64"), type = "hist", bins = 12)
+  expect_s3_class(p$layers[[1]]$geom, "GeomCol")
+  d <- ggplot2::layer_data(p)
+  v <- faithful$eruptions
+  lo <- min(v)
+  width <- (max(v) - lo) / 12
+  bin <- pmin(floor((v - lo) * (12 / (max(v) - lo))), 11) + 1 # as torch counts
+  expect_identical(d$ymax, as.double(tabulate(bin, 12)))
+  expect_identical(sum(d$ymax), 272)
+  expect_equal(d$xmin, lo + (0:11) * width)
+  expect_equal(d$xmax, lo + (1:12) * width)
+  expect_identical(p$labels[c("x", "y")], list(x = "value", y = "count"))
+  # any shape; 30 bins by default
+  d2 <- ggplot2::layer_data(autoplot(as_torch(matrix(1:6, 2)), type = "hist"))
+  expect_identical(nrow(d2), 30L)
+  expect_identical(sum(d2$ymax), 6)
+  expect_renders(p)
+})
+
+# ---- heatmaps ---------------------------------------------------------------------
+
+test_that("2-D: a raster heatmap, viridis colours, row 1 at the top", {
+  skip_if_no_ggplot2()
+  x <- matrix(c(1, 2, 3, 4, 5, 6), 2)
+  expect_silent(p <- autoplot(as_torch(x)))
+  expect_s3_class(p$layers[[1]]$geom, "GeomRaster")
+  d <- ggplot2::layer_data(p)
+  expect_identical(d$x, c(1, 1, 2, 2, 3, 3))
+  expect_identical(d$y, -c(1, 2, 1, 2, 1, 2)) # scale_y_reverse(): rows run downwards
+  expect_identical(y_trans(p), "reverse")
+  expect_identical(d$fill[c(1, 6)], c("#440154", "#FDE725")) # viridis' ends
+  expect_identical(p$data, data.frame(row = c(1L, 2L, 1L, 2L, 1L, 2L), col = c(1L, 1L, 2L, 2L, 3L, 3L),
+                                      value = c(1, 2, 3, 4, 5, 6)))
+  expect_identical(p$labels[c("x", "y", "fill")], list(x = "col", y = "row", fill = "value"))
+  fill <- p$scales$get_scales("fill")
+  expect_s3_class(fill, "ScaleContinuous")
+  expect_identical(fill$palette(c(0, 1)), c("#440154", "#FDE725"))
+  expect_renders(p)
+})
+
+test_that("2-D of other dtypes: integer, bool, uint8 and float64 heatmaps", {
+  skip_if_no_ggplot2()
+  expect_identical(autoplot(as_torch(matrix(c(TRUE, FALSE), 1)))$data$value, c(1, 0))
+  expect_identical(autoplot(as_torch(matrix(c(0, 255), 1), dtype = "uint8"))$data$value, c(0, 255))
+  expect_identical(autoplot(as_torch(matrix(c(0.1, 0.2), 1), dtype = "float64"))$data$value, c(0.1, 0.2))
+})
+
+test_that("a large heatmap is averaged on the device, with a message", {
+  skip_if_no_ggplot2()
+  x <- matrix(as.double(seq_len(10 * 6)), 10)
+  expect_message(
+    p <- autoplot(as_torch(x, dtype = "float64"), max_points = 15),
+    "averaged the 10 x 6 tensor over blocks of 2 x 2 values",
+    class = "torchbridge_message_plot"
+  )
+  d <- p$data
+  expect_identical(nrow(d), 15L)
+  expect_identical(unique(d$row), c(1.5, 3.5, 5.5, 7.5, 9.5)) # block centres, in the tensor's rows
+  expect_identical(unique(d$col), c(1.5, 3.5, 5.5))
+  expect_identical(d$value[1], mean(x[1:2, 1:2]))
+  expect_identical(p$labels$caption, "Means of 2 x 2 blocks")
+  expect_renders(p)
+})
+
+test_that("a long line is averaged over windows, drawn at their centres", {
+  skip_if_no_ggplot2()
+  expect_message(
+    p <- autoplot(as_torch(as.double(1:10), dtype = "float64"), max_points = 4),
+    "over windows of 3 values",
+    class = "torchbridge_message_plot"
+  )
+  expect_identical(p$data, data.frame(index = c(2, 5, 8, 11), value = c(2, 5, 8, 10)))
+  expect_identical(p$labels$caption, "Means of windows of 3 values")
+})
+
+# ---- images ------------------------------------------------------------------------
+
+test_that("3-D with 3 channels: an RGB image, its own colours, square pixels", {
+  skip_if_no_ggplot2()
+  img <- array(0, c(3, 2, 3)) # CHW: 2 rows, 3 columns
+  img[1, 1, ] <- 1 # row 1 red
+  img[2, , 1] <- 1 # column 1 green
+  img[3, 2, 3] <- 0.5
+  expect_silent(p <- autoplot(as_torch(img)))
+  expect_s3_class(p$layers[[1]]$geom, "GeomRaster")
+  expect_s3_class(p$coordinates, "CoordFixed")
+  expect_s3_class(p$scales$get_scales("fill"), "ScaleDiscreteIdentity")
+  d <- ggplot2::layer_data(p)
+  expect_identical(d$x, c(1, 1, 2, 2, 3, 3))
+  expect_identical(d$y, -c(1, 2, 1, 2, 1, 2))
+  expect_identical(d$fill, c("#FFFF00", "#00FF00", "#FF0000", "#000000", "#FF0000", "#000080"))
+  expect_identical(y_trans(p), "reverse")
+  expect_renders(p)
+})
+
+test_that("the value range is detected: uint8 and [0, 255] floats, grey and RGBA", {
+  skip_if_no_ggplot2()
+  rgb8 <- array(c(255L, 0L, 0L, 10L, 20L, 30L), c(3, 1, 2))
+  fill8 <- ggplot2::layer_data(autoplot(as_torch(rgb8, dtype = "uint8")))$fill
+  expect_identical(fill8, c("#FF0000", "#0A141E"))
+  expect_identical(ggplot2::layer_data(autoplot(as_torch(rgb8, dtype = "float32")))$fill, fill8)
+  expect_identical(ggplot2::layer_data(autoplot(as_torch(rgb8)))$fill, fill8) # int64
+  # uint8 is [0, 255] even when every value is 0 or 1
+  expect_identical(ggplot2::layer_data(autoplot(as_torch(array(1L, c(1, 1, 1)), dtype = "uint8")))$fill, "#010101")
+  grey <- array(c(0, 0.5, 1, NaN), c(1, 2, 2))
+  expect_identical(ggplot2::layer_data(autoplot(as_torch(grey)))$fill, c("#000000", "#808080", "#FFFFFF", NA))
+  rgba <- array(c(1, 0, 0, 0.5), c(4, 1, 1))
+  expect_identical(ggplot2::layer_data(autoplot(as_torch(rgba)))$fill, "#FF000080")
+  # a 2-D tensor drawn as a grey image
+  p <- autoplot(as_torch(matrix(c(0L, 255L), 1), dtype = "uint8"), type = "image")
+  expect_identical(ggplot2::layer_data(p)$fill, c("#000000", "#FFFFFF"))
+  expect_renders(p)
+})
+
+test_that("4-D NCHW: a grid of the first images, one facet each", {
+  skip_if_no_ggplot2()
+  batch <- array(0, c(5, 1, 2, 2))
+  for (i in 1:5) batch[i, 1, , ] <- i / 5
+  expect_message(
+    p <- autoplot(as_torch(batch), max_images = 3),
+    "draws the first 3 of the 5 images",
+    class = "torchbridge_message_plot"
+  )
+  expect_s3_class(p$facet, "FacetWrap")
+  expect_identical(names(p$facet$params$facets), "image")
+  b <- ggplot2::ggplot_build(p)
+  expect_identical(nrow(b$layout$layout), 3L)
+  d <- ggplot2::layer_data(p)
+  expect_identical(as.integer(table(d$PANEL)), c(4L, 4L, 4L))
+  expect_identical(unique(d$fill), c("#333333", "#666666", "#999999"))
+  expect_silent(autoplot(as_torch(batch)))
+  expect_renders(p)
+})
+
+test_that("a large image is averaged over square blocks on the device", {
+  skip_if_no_ggplot2()
+  img <- array(0, c(3, 8, 12))
+  img[1, , ] <- 1
+  expect_message(p <- autoplot(as_torch(img), max_points = 30), "blocks of 2 x 2 values",
+                 class = "torchbridge_message_plot")
+  d <- ggplot2::layer_data(p)
+  expect_identical(nrow(d), 24L)
+  expect_identical(unique(d$fill), "#FF0000")
+  expect_identical(sort(unique(d$x)), c(1.5, 3.5, 5.5, 7.5, 9.5, 11.5))
+})
+
+# ---- plot() -----------------------------------------------------------------------
+
+test_that("plot() draws autoplot() and returns the tensor invisibly", {
+  skip_if_no_ggplot2()
+  t <- as_torch(volcano)
+  path <- withr::local_tempfile(fileext = ".png")
+  grDevices::png(path, width = 200, height = 150)
+  res <- withVisible(plot(t))
+  grDevices::dev.off()
+  expect_false(res$visible)
+  expect_identical(res$value, t)
+  expect_identical(png_size(path), c(200L, 150L))
+  expect_error(plot(t, type = "pie"), class = "torchbridge_error_arg")
+})
+
+test_that("a tensor on a GPU is reduced there", {
+  skip_if_no_ggplot2()
+  skip_if_no_cuda()
+  t <- as_torch(matrix(runif(100 * 80), 100), device = "cuda")
+  expect_message(p <- autoplot(t, max_points = 100), "on \"cuda:0\"", class = "torchbridge_message_plot")
+  expect_identical(nrow(p$data), 100L)
+  expect_renders(p)
+})
+
+# ---- errors -----------------------------------------------------------------------
+
+test_that("tensors autoplot() can't draw are plot errors with a hint about type", {
+  skip_if_no_ggplot2()
+  torch <- torch_mod()
+  cls <- "torchbridge_error_plot"
+  expect_error(autoplot(torch$zeros(5L, 28L, 28L)), 'type = "hist"', fixed = TRUE, class = cls)
+  expect_error(autoplot(torch$zeros(2L, 28L, 28L, 3L)), "permute", class = cls)
+  expect_error(autoplot(torch$zeros(2L, 2L, 2L, 2L, 2L)), class = cls)
+  expect_error(autoplot(torch$tensor(1)), class = cls)
+  expect_error(autoplot(torch$zeros(0L)), class = cls)
+  expect_error(autoplot(torch$zeros(2L, dtype = torch$complex64)), class = cls)
+  expect_error(autoplot(torch$zeros(3L), type = "heatmap"), class = cls)
+  expect_error(autoplot(torch$zeros(3L, 3L), type = "line"), class = cls)
+  expect_error(autoplot(torch$full(list(3L, 2L, 2L), 300)), class = cls)
+  expect_error(autoplot(torch$full(list(3L), NaN), type = "hist"), class = cls)
+  cnd <- expect_error(autoplot(torch$zeros(5L, 2L, 2L)), class = "torchbridge_error")
+  expect_identical(rlang::call_name(cnd$call), "autoplot")
+  expect_match(conditionMessage(cnd$parent), "PlotError", fixed = TRUE)
+})
+
+test_that("arguments of autoplot() are checked", {
+  skip_if_no_ggplot2()
+  t <- as_torch(1:3)
+  cls <- "torchbridge_error_arg"
+  expect_error(autoplot(t, type = "pie"), class = cls)
+  expect_error(autoplot(t, typo = 1), class = cls)
+  expect_error(autoplot(t, "line", 3), class = cls)
+  expect_error(autoplot(t, max_points = 0), class = cls)
+  expect_error(autoplot(t, max_images = NA), class = cls)
+  expect_error(autoplot(t, bins = 2.5), class = cls)
+})
+
+test_that("error messages of autoplot()", {
+  skip_if_no_ggplot2()
+  torch <- torch_mod()
+  expect_snapshot(error = TRUE, {
+    autoplot(torch$zeros(5L, 28L, 28L))
+    autoplot(torch$zeros(2L, 2L, 2L, 2L, 2L))
+    autoplot(torch$tensor(1))
+    autoplot(torch$zeros(3L), type = "heatmap")
+    autoplot(torch$full(list(3L, 2L, 2L), 300))
+    autoplot(torch$zeros(2L, dtype = torch$complex64))
+    autoplot(as_torch(1:3), typo = 1)
+    autoplot(as_torch(1:3), type = "pie")
+  })
+})
