@@ -5,8 +5,9 @@
 # the machine's floors (torch clone() for R -> torch, R's own `x + 0` for
 # torch -> R), then writes bench/RESULTS.md and bench/results.png.
 #
-# Environment: BENCH_REPS (default 15), BENCH_MAX (largest size, default
-# 1e7; 1e8 takes a few minutes and 3 GB), BENCH_OUT (default "bench").
+# Environment: BENCH_REPS (default 15), BENCH_MAX (largest size; default
+# 1e8 where the machine has 16 GB or more, else 1e7; 1e8 adds a few minutes
+# and about 6 GB), BENCH_OUT (default "bench").
 
 suppressPackageStartupMessages({
   library(torchbridge)
@@ -14,7 +15,11 @@ suppressPackageStartupMessages({
 })
 
 reps <- as.integer(Sys.getenv("BENCH_REPS", "15"))
-max_size <- as.numeric(Sys.getenv("BENCH_MAX", "1e7"))
+mem_total <- tryCatch({
+  l <- grep("^MemTotal:", readLines("/proc/meminfo"), value = TRUE)
+  as.numeric(gsub("[^0-9]", "", l)) * 1024
+}, error = function(e) 0)
+max_size <- as.numeric(Sys.getenv("BENCH_MAX", if (mem_total >= 16e9) "1e8" else "1e7"))
 out_dir <- Sys.getenv("BENCH_OUT", "bench")
 sizes <- c(1e2, 1e4, 1e6, 1e7, 1e8)
 sizes <- sizes[sizes <= max_size]
