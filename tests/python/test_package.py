@@ -22,6 +22,9 @@ def test_public_names():
         "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
         "devices", "fill", "from_columns", "from_r", "info", "parse", "plan", "resolve", "take_last_error",
         "take_released", "unpack", "view",
+        # _methods: the tensor side of the R methods
+        "assign", "binary", "describe", "head_values", "math_op", "matmul", "mean", "numel", "permute",
+        "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
     }
     for name in tb.__all__:
         assert getattr(tb, name) is not None
