@@ -2,6 +2,7 @@
 
 .tb <- new.env(parent = emptyenv())
 .tb$module <- NULL
+.tb$methods <- new.env(parent = emptyenv())
 .tb$reason <- NULL
 .tb$shared <- new.env(parent = emptyenv())
 .tb$n_shared <- 0L
@@ -11,6 +12,17 @@
 # and torch on first use.
 bridge <- function(call = rlang::caller_env()) {
   .tb$module %||% load_bridge(call)
+}
+
+# A function of the bundled module, looked up once: reticulate's `$` on a
+# module costs more than the call itself, and the tensor methods call these
+# on every operation.
+tb_method <- function(name, call = rlang::caller_env()) {
+  .tb$methods[[name]] %||% {
+    f <- do.call(`$`, list(bridge(call), name))
+    assign(name, f, envir = .tb$methods)
+    f
+  }
 }
 
 load_bridge <- function(call) {

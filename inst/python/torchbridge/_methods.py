@@ -61,7 +61,7 @@ def _shape_str(shape: Sequence[int]) -> str:
 
 
 def _article(word: str) -> str:
-    return "an" if word[:1] in "aeiou" else "a"
+    return "an" if word[:1] in "aeio" else "a"  # "an int64", "a uint8"
 
 
 def _describe_tensor(t: torch.Tensor) -> str:
@@ -294,9 +294,14 @@ def _default_float() -> torch.dtype:
 def _prepare(op: str, x: torch.Tensor, y: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
     """R's type rules on top of torch's: logicals count as integers in
     arithmetic, and ``^`` of integers gives floats."""
+    if op in _INTEGER_ARITH:
+        # torch has no bool arithmetic (or makes it logical): R counts TRUE as 1L.
+        if x.dtype == torch.bool:
+            x = x.to(torch.int64)
+        if y.dtype == torch.bool:
+            y = y.to(torch.int64)
+        return x, y
     rt = torch.result_type(x, y)
-    if op in _INTEGER_ARITH and rt == torch.bool:
-        return x.to(torch.int64), y.to(torch.int64)
     if op == "^" and D.kind(rt) in ("bool", "int"):
         ft = _default_float()
         return x.to(ft), y.to(ft)
