@@ -178,6 +178,7 @@ mean.torch.Tensor <- function(x, ..., na.rm = FALSE) {
 #' @param x,y Tensors, or a tensor and an R matrix or vector.
 #' @return A tensor.
 #' @family tensor methods
+#' @name tensor-matmul
 #' @export
 #' @examples
 #' \dontrun{
