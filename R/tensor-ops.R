@@ -138,6 +138,12 @@ Summary.torch.Tensor <- function(..., na.rm = FALSE) {
   call <- rlang::call2(.Generic, quote(...))
   check_flag(na.rm, call = call)
   items <- list(...)
+  if (any(names2(items) != "")) {
+    tb_abort(c(
+      "{.fn {(.Generic)}} of tensors takes no named argument but {.arg na.rm}.",
+      x = "Got {.arg {names2(items)[names2(items) != '']}}."
+    ), "arg", call = call)
+  }
   names(items) <- paste0("..", seq_along(items))
   check_operands(items, paste0(.Generic, "()"), call)
   tb_py(tb_method("summary", call)(.Generic, unname(lapply(items, r_value)), na.rm), call)

@@ -80,6 +80,11 @@ test_that("a single index counts elements in column-major order, as in R", {
     expect_tensor(x[], xr, dt, info = dt)
     m <- as_torch(xr > 1 | xr == TRUE)
     expect_tensor(x[m], xr[xr > 1 | xr == TRUE], dt, info = dt)
+    # index arrays of another shape are read column-major, as R reads them
+    im <- matrix(c(TRUE, FALSE, FALSE, TRUE, TRUE, FALSE), 2)
+    expect_tensor(x[as_torch(im)], xr[im], dt, info = dt)
+    pm <- matrix(c(1L, 24L, 3L, 7L), 2)
+    expect_tensor(x[as_torch(pm)], xr[pm], dt, info = dt)
   }
   v <- as_torch(c(10, 20, 30, 40))
   expect_tensor(v[v > 15], c(20, 30, 40), "float32")

@@ -322,6 +322,7 @@ test_that("Summary errors are classed", {
   expect_error(min(as_torch(1i)), class = "torchbridge_error_dtype")
   expect_error(sum(as_torch(1), na.rm = NA), class = "torchbridge_error_arg")
   expect_error(mean(as_torch(1:3), trim = 0.1), class = "torchbridge_error_arg")
+  expect_error(range(as_torch(1:3), finite = TRUE), class = "torchbridge_error_arg")
   expect_identical(from_torch(mean(as_torch(c(1, 3)), trim = 0)), 2)
   expect_snapshot(error = TRUE, {
     any(as_torch(c(0, NaN)))
@@ -329,6 +330,7 @@ test_that("Summary errors are classed", {
     max(as_torch(1i))
     sum(as_torch(1), "a")
     mean(as_torch(1:3), trim = 0.1)
+    range(as_torch(1:3), finite = TRUE)
   })
 })
 

@@ -1059,10 +1059,11 @@ def _dim_sel(idx: Any, n: int, which: int, linear: bool) -> _Sel:
             return _numeric(src, n, label, extent, D.R_NA_SENTINEL.get(idx.rtype))
         raise IndexTypeError(f"Can't subset with {idx.describe()}.")
     if isinstance(idx, torch.Tensor):
+        flat = _column_major_flat(idx)  # as R reads an index array
         if idx.dtype == torch.bool:
-            return _logical(idx.reshape(-1), n, label, extent)
+            return _logical(flat, n, label, extent)
         if D.kind(idx.dtype) in ("int", "float"):
-            return _numeric(idx.reshape(-1), n, label, extent)
+            return _numeric(flat, n, label, extent)
         raise _tensor_kind_error(label, idx)
     raise IndexTypeError(f"Can't subset with a Python {type(idx).__name__}.")
 
