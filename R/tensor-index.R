@@ -76,7 +76,7 @@ NULL
     return(NextMethod()) # Python keys (slices, tuples...): reticulate's `[`
   }
   check_flag(drop, call = call)
-  index <- index_values(args, call)
+  index <- index_values(args, x, call)
   tb_py(tb_method("subset", call)(x, index, drop), call)
 }
 
@@ -85,10 +85,11 @@ NULL
 `[<-.torch.Tensor` <- function(x, ..., value) {
   call <- rlang::call2("<-", quote(x[...]), quote(value))
   args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
-  index <- index_values(args, call)
+  index <- index_values(args, x, call)
   if (!is_tensor(value) && !is_r_number(value)) {
     tb_abort(c(
       "Can't assign {obj_desc(value)} into a tensor.",
+      x = "{.arg x} is {tensor_desc(x)}.",
       x = "{.arg value} is {obj_desc(value)}.",
       i = "Assign a tensor, or R numeric, integer, logical or complex values."
     ), "type", call = call)
@@ -99,7 +100,7 @@ NULL
 
 # The indices of a `[` call (from dots_list(), empty ones kept), each checked
 # and turned into what the Python side reads (see r_value()); empty ones NULL.
-index_values <- function(args, call) {
+index_values <- function(args, x, call) {
   out <- vector("list", length(args))
   for (k in seq_along(args)) {
     i <- args[[k]]
@@ -109,6 +110,7 @@ index_values <- function(args, call) {
       (is.null(oldClass(i)) || inherits(i, "AsIs")) && !isS4(i))) {
       tb_abort(c(
         "Can't index a tensor with {obj_desc(i)}.",
+        x = "{.arg x} is {tensor_desc(x)}.",
         x = "Index {k} is {obj_desc(i)}.",
         i = if (is.character(i)) "Tensors have no dimnames: use positions." else NULL,
         i = "Use numbers (from 1, or negative to drop), TRUE/FALSE, or bool or integer tensors."

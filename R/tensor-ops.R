@@ -245,7 +245,7 @@ check_operands <- function(values, op, call) {
 
 operand_error <- function(values, op, call) {
   ok <- vapply(values, function(v) is_tensor(v) || is_r_number(v), TRUE)
-  desc <- vapply(values, obj_desc, "")
+  desc <- vapply(values, function(v) if (is_tensor(v)) tensor_desc(v) else obj_desc(v), "")
   lines <- paste0("{.arg ", names(values), "} is ", cli_escape(desc), ".")
   names(lines) <- rep("x", length(lines))
   tb_abort(c(
@@ -268,6 +268,18 @@ math_number <- function(args, what, fun, call) {
     ), "arg", call = call)
   }
   as.double(v)
+}
+
+# "a float32 tensor of shape (2, 3) on cpu", for error messages (one call
+# into Python, on the error path only).
+tensor_desc <- function(x) {
+  info <- tryCatch(
+    tensor_info(reticulate::py_to_r(tb_method("describe")(x))),
+    error = function(e) NULL
+  )
+  if (is.null(info)) return("a torch tensor")
+  article <- if (grepl("^[aeio]", info$dtype)) "an" else "a"
+  paste0(article, " ", info$dtype, " tensor of shape ", shape_text(info$shape), " on ", info$device)
 }
 
 names2 <- function(x) {

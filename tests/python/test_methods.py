@@ -419,7 +419,8 @@ def test_index_errors(rmem):
     with pytest.raises(IndexOutOfRangeError) as e:
         tb.subset(X, [4, None])
     assert e.value.message == "Can't subset: index 1 is out of range."
-    assert e.value.bullets[0] == ("x", "It asks for position 4, but dim 1 has 3 elements.")
+    assert e.value.bullets[:2] == [("x", "`x` is an int64 tensor of shape (3, 4) on cpu."),
+                                   ("x", "It asks for position 4, but dim 1 has 3 elements.")]
     with pytest.raises(IndexOutOfRangeError):
         tb.subset(X, [-4, None])
     with pytest.raises(IndexOutOfRangeError):
@@ -435,6 +436,7 @@ def test_index_errors(rmem):
     with pytest.raises(IndexTypeError) as e:
         tb.subset(X, [1, 1, 1])
     assert e.value.message == "Can't subset a tensor with 2 dims by 3 indices."
+    assert e.value.bullets.count(("x", "`x` is an int64 tensor of shape (3, 4) on cpu.")) == 1
     assert tb.take_last_error()["kind"] == "index"
 
 

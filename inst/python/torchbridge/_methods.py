@@ -1135,6 +1135,14 @@ def _check_nindex(x: torch.Tensor, k: int) -> None:
         )
 
 
+def _with_tensor(e: TorchbridgeError, x: torch.Tensor) -> TorchbridgeError:
+    """``e`` with a bullet naming the tensor indexed (unless it has one)."""
+    bullet = ("x", f"`x` is {_describe_tensor(x)}.")
+    if bullet not in e.bullets:
+        e.bullets.insert(0, bullet)
+    return e
+
+
 @record
 def subset(x: torch.Tensor, indices: List[Any], drop: bool = True) -> torch.Tensor:
     """R's ``x[...]``: a new tensor on ``x``'s device.
@@ -1148,7 +1156,13 @@ def subset(x: torch.Tensor, indices: List[Any], drop: bool = True) -> torch.Tens
             0-d). A single index on a tensor that is not 1-D picks elements in
             column-major order and always gives a 1-D tensor.
     """
-    idx = [None if i is None else _as_value(i) for i in indices]
+    try:
+        return _subset(x, [None if i is None else _as_value(i) for i in indices], drop)
+    except (IndexOutOfRangeError, IndexTypeError) as e:
+        raise _with_tensor(e, x)
+
+
+def _subset(x: torch.Tensor, idx: List[Any], drop: bool) -> torch.Tensor:
     if len(idx) == 1 and x.dim() != 1:
         if idx[0] is None:
             return x.clone()
@@ -1278,6 +1292,8 @@ def assign(x: torch.Tensor, indices: List[Any], value: Any) -> None:
         return None
     except RuntimeError as e:
         raise _assign_error(e, x) from None
+    except (IndexOutOfRangeError, IndexTypeError) as e:
+        raise _with_tensor(e, x)
 
 
 # --- describing tensors: dim(), length(), print(), str(), summary() ----------------------
