@@ -10,7 +10,7 @@ knit_print.torch.Tensor <- function(x, options = list(), ...) {
   shape <- info$shape
   header <- paste0("`", tensor_label(info), "`")
   nd <- length(shape)
-  if (nd %in% 1:2 && info$numel > 0) {
+  if (nd %in% 1:2 && info$numel > 0 && is.null(p$why)) {
     cells <- format_cells(p$values, info$dtype)
     if (nd == 1) {
       m <- matrix(cells, ncol = 1L, dimnames = list(paste0("[", seq_along(cells), "]"), "value"))

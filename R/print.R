@@ -67,10 +67,16 @@ str.torch.Tensor <- function(object, ...) {
   mod <- bridge(call)
   h <- reticulate::py_to_r(tb_py(mod$head_values(object, 10L), call))
   info <- tensor_info(h)
-  vals <- tensor_to_r(h[[6]], mod, "double", call)
-  shown <- if (is.logical(vals)) format(vals, trim = TRUE) else format(vals, digits = 3L, trim = TRUE, drop0trailing = TRUE)
-  more <- if (info$numel > length(vals)) " ..." else ""
-  cat(" ", tensor_label(info), " ", paste(shown, collapse = " "), more, "\n", sep = "")
+  vals <- if (!is.null(h[[6]])) tensor_to_r(h[[6]], mod, "double", call)
+  shown <- if (is.null(vals)) {
+    character()
+  } else if (is.logical(vals)) {
+    format(vals, trim = TRUE)
+  } else {
+    format(vals, digits = 3L, trim = TRUE, drop0trailing = TRUE)
+  }
+  more <- if (!is.null(vals) && info$numel > length(vals)) " ..." else ""
+  cat(" ", tensor_label(info), if (length(shown)) " ", paste(shown, collapse = " "), more, "\n", sep = "")
   invisible()
 }
 
@@ -120,8 +126,9 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
   p <- reticulate::py_to_r(tb_py(mod$preview(x, max_items, max_rows, max_cols, max_slices), call))
   list(
     info = tensor_info(p),
-    values = tensor_to_r(p[[6]], mod, "double", call),
-    slices = lapply(p[[7]], function(s) as.integer(unlist(s)))
+    values = if (!is.null(p[[6]])) tensor_to_r(p[[6]], mod, "double", call),
+    slices = lapply(p[[7]], function(s) as.integer(unlist(s))),
+    why = p[[8]]
   )
 }
 
@@ -158,6 +165,7 @@ value_lines <- function(p, width = getOption("width", 80L)) {
   info <- p$info
   shape <- info$shape
   nd <- length(shape)
+  if (!is.null(p$why)) return(paste0(" (values not shown: ", p$why, ")"))
   if (info$numel == 0) return(" (no elements)")
   cells <- format_cells(p$values, info$dtype)
   if (nd == 0) return(paste0(" ", cells))

@@ -66,6 +66,12 @@
 #'   order and give a 1-D tensor, as R gives a vector.
 #' * `log(x, base)` uses `log2()`/`log10()` for bases 2 and 10, as R does.
 #'
+#' @section Complex numbers (the Complex group):
+#' `Re()`, `Im()`, `Mod()`, `Arg()` and `Conj()` work on complex tensors and,
+#' as in R, on real ones (`Im()` of a real tensor is zeros). `Re()`, `Im()`,
+#' `Mod()` and `Arg()` give real float tensors (the default float dtype for
+#' integer and bool tensors); `Conj()` keeps the dtype.
+#'
 #' @section Summaries (the Summary group and mean()):
 #' `sum()`, `prod()`, `min()`, `max()`, `range()`, `any()`, `all()` and
 #' `mean()` reduce over all elements and return a 0-d tensor (`range()`: a
@@ -81,7 +87,7 @@
 #'
 #' @param e1,e2 Tensors, or a tensor and an R numeric, integer, logical or
 #'   complex vector, matrix or array.
-#' @param x A tensor.
+#' @param x,z A tensor.
 #' @param ... For the Math group: `digits` for `round()` and `signif()`,
 #'   `base` for `log()`. For the Summary group: tensors and R numbers.
 #' @param na.rm `TRUE` to skip NaN values.
@@ -130,6 +136,13 @@ Math.torch.Tensor <- function(x, ...) {
     }
   )
   tb_py(tb_method("math_op", call)(.Generic, x, arg), call)
+}
+
+#' @rdname tensor-ops
+#' @export
+Complex.torch.Tensor <- function(z) {
+  call <- call(.Generic, quote(z))
+  tb_py(tb_method("complex_op", call)(.Generic, z), call)
 }
 
 #' @rdname tensor-ops

@@ -15,6 +15,7 @@ from torchbridge._errors import (
     NAError,
     ShapeError,
     TorchbridgeError,
+    UnsupportedTensorError,
     ValueOverflowError,
 )
 
@@ -527,3 +528,27 @@ def test_summarize():
     assert one[:3] == [1.0, 1.0, 1.0] and math.isnan(one[3])
     with pytest.raises(DtypeError):
         tb.summarize(torch.tensor([1j]))
+    with pytest.raises(UnsupportedTensorError):
+        tb.summarize(torch.ones(2, device="meta"))
+
+
+def test_complex_group():
+    z = torch.tensor([3 + 4j, -1j])
+    assert vals(tb.complex_op("Re", z)) == [3.0, 0.0]
+    assert vals(tb.complex_op("Im", z)) == [4.0, -1.0]
+    assert vals(tb.complex_op("Mod", z)) == [5.0, 1.0]
+    assert tb.complex_op("Arg", z).tolist() == pytest.approx([math.atan2(4, 3), -math.pi / 2])
+    assert vals(tb.complex_op("Conj", z)) == [3 - 4j, 1j]
+    i = torch.tensor([-2, 3])
+    assert tb.complex_op("Mod", i).dtype == torch.float32 and vals(tb.complex_op("Mod", i)) == [2.0, 3.0]
+    assert vals(tb.complex_op("Im", i)) == [0.0, 0.0]
+    assert vals(tb.complex_op("Arg", i)) == pytest.approx([math.pi, 0.0])
+    assert tb.complex_op("Conj", i).dtype == torch.int64
+
+
+def test_preview_of_tensors_r_cant_read():
+    out = tb.preview(torch.ones(2, device="meta"))
+    assert out[:5] == ["float32", "meta", [2], False, "2"]
+    assert out[5] is None and out[6] == []
+    assert "meta device" in out[7]
+    assert tb.head_values(torch.ones(2).to_sparse())[5] is None

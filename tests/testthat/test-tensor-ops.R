@@ -266,6 +266,25 @@ test_that("Math errors are classed", {
   })
 })
 
+test_that("the Complex group matches R", {
+  skip_if_no_torch()
+  zr <- c(3 + 4i, -1i, -2 + 0.5i)
+  z <- as_torch(zr, dtype = "complex128")
+  for (fn in c("Re", "Im", "Mod", "Arg")) {
+    expect_tensor(match.fun(fn)(z), match.fun(fn)(zr), "float64", tolerance = 1e-15, info = fn)
+  }
+  expect_tensor(Conj(z), Conj(zr), "complex128")
+  for (dt in names(tensor_fixtures())) {
+    x <- tensor_fixtures()[[dt]]
+    xr <- from_torch(x)
+    out_dtype <- if (dt == "float64") "float64" else "float32"
+    for (fn in c("Re", "Im", "Mod", "Arg")) {
+      expect_tensor(match.fun(fn)(x), match.fun(fn)(xr) + 0, out_dtype, tolerance = 1e-7, info = paste(dt, fn))
+    }
+    expect_identical(tensor_dtype(Conj(x)), dt)
+  }
+})
+
 # ---- Summary and mean ------------------------------------------------------------
 
 summary_dtype <- function(fn, dt) {

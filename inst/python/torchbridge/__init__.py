@@ -15,6 +15,7 @@ from ._memory import column_major_strides, take_released, view
 from ._methods import (
     assign,
     binary,
+    complex_op,
     describe,
     head_values,
     math_op,
@@ -39,6 +40,7 @@ __all__ = [
     "binary",
     "cast_tensor",
     "column_major_strides",
+    "complex_op",
     "cuda_count",
     "default_device",
     "describe",

@@ -39,10 +39,12 @@ from ._errors import (
     ShapeError,
     SizeError,
     TorchbridgeError,
+    UnsupportedTensorError,
     ValueOverflowError,
     record,
 )
 from ._memory import column_major_strides
+from ._from_torch import _check_unsupported
 from ._to_torch import _r_view
 
 _R_INT_MAX = 2**31 - 1
@@ -672,6 +674,26 @@ def math_op(op: str, x: torch.Tensor, arg: Optional[float] = None) -> torch.Tens
             [("x", f"`x` is {_describe_tensor(x)}."), ("x", f"torch: {str(e).strip().splitlines()[0]}")],
         ) from None
     raise InputTypeError(f"`{op}()` is not in R's Math group.")
+
+
+@record
+def complex_op(op: str, x: torch.Tensor) -> torch.Tensor:
+    """R's Complex group (``Re``, ``Im``, ``Mod``, ``Arg``, ``Conj``): a new
+    tensor on ``x``'s device. ``Re``, ``Im``, ``Mod`` and ``Arg`` give real
+    floats (integer and bool tensors the default float dtype, as R gives
+    doubles); ``Conj`` keeps the dtype."""
+    if op == "Conj":
+        return x.conj().resolve_conj() if x.is_complex() else x.clone()
+    t = x if D.kind(x.dtype) in ("float", "complex") else x.to(_default_float())
+    if op == "Re":
+        return t.real.clone() if t.is_complex() else t.clone()
+    if op == "Im":
+        return t.imag.clone() if t.is_complex() else torch.zeros_like(t)
+    if op == "Mod":
+        return torch.abs(t)
+    if op == "Arg":
+        return torch.angle(t)
+    raise InputTypeError(f"`{op}()` is not in R's Complex group.")
 
 
 # --- the Summary group and mean() ---------------------------------------------------
@@ -1331,17 +1353,32 @@ def describe(x: torch.Tensor) -> List[Any]:
     return _info(x)
 
 
+def _unshowable(t: torch.Tensor) -> Optional[str]:
+    """Why ``t``'s values can't be shown in R (sparse, meta...), or None."""
+    try:
+        _check_unsupported(t)
+        D.r_type_for(t.dtype, "double")
+    except UnsupportedTensorError as e:
+        return e.message
+    return None
+
+
 @record
 def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: int = 10,
             max_slices: int = 3) -> List[Any]:
-    """What ``print()`` shows: ``describe(x)`` + ``[values, slices]``.
+    """What ``print()`` shows: ``describe(x)`` + ``[values, slices, why]``.
 
     ``values`` is the leading part of ``x`` (detached): 0-d as it is, 1-D the
     first ``max_items``, 2-D the first rows and columns, more dims the first
     ``max_slices`` matrices (in row-major order of the leading dims) stacked
-    into a 3-D tensor; ``slices`` are their 1-based leading indices.
+    into a 3-D tensor; ``slices`` are their 1-based leading indices. For a
+    tensor whose values R can't get (sparse, meta...), ``values`` is None and
+    ``why`` says why.
     """
     t = x.detach()
+    why = _unshowable(t)
+    if why is not None:
+        return _info(x) + [None, [], why]
     nd = t.dim()
     slices: List[List[int]] = []
     if nd == 0:
@@ -1367,13 +1404,16 @@ def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: 
                 picked.append(body[tuple(idx)])
             r, c = body.shape[-2], body.shape[-1]
             vals = torch.stack(picked) if picked else body.reshape(0, r, c)
-    return _info(x) + [vals, slices]
+    return _info(x) + [vals, slices, None]
 
 
 @record
 def head_values(x: torch.Tensor, k: int = 10) -> List[Any]:
-    """``describe(x)`` + the first ``k`` elements in column-major order (1-D)."""
+    """``describe(x)`` + the first ``k`` elements in column-major order (1-D);
+    None for a tensor whose values R can't get (see :func:`preview`)."""
     t = x.detach()
+    if _unshowable(t) is not None:
+        return _info(x) + [None]
     n = min(int(k), t.numel())
     if t.dim() <= 1:
         vals = t.reshape(-1)[:n]
@@ -1389,6 +1429,7 @@ def summarize(x: torch.Tensor) -> List[Any]:
     """``describe(x)`` + ``[min, max, mean, sd, n_nan, n]`` over the non-NaN
     values, computed on ``x``'s device (float64 where the device has it). NaN
     where there are no values (sd: fewer than two)."""
+    _check_unsupported(x)
     if x.is_complex():
         raise DtypeError(
             "Can't summarise complex numbers: they have no order.",
