@@ -146,9 +146,9 @@ r_type <- function(x, call, what = "x") {
 obj_desc <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.function(x)) return("a function")
-  if (is.environment(x)) return("an environment")
   if (is_tensor(x)) return("a torch tensor")
   if (inherits(x, "python.builtin.object")) return(paste0("a Python ", class(x)[1], " object"))
+  if (is.environment(x)) return("an environment")
   type <- switch(typeof(x), character = "a character vector", list = "a list",
     double = "a double vector", integer = "an integer vector",
     logical = "a logical vector", complex = "a complex vector",

@@ -61,9 +61,13 @@ tb_warn <- function(message, class, ..., call = rlang::caller_env(),
 }
 
 # Run `expr`, a call into torchbridge's Python module; turn a Python exception
-# into the matching classed R error, with the Python error as parent.
+# into the matching classed R error, with the Python error as parent. A
+# torchbridge error raised in R while evaluating `expr` passes unchanged.
 tb_py <- function(expr, call = rlang::caller_env()) {
-  tryCatch(expr, error = function(e) rethrow_python(e, call))
+  tryCatch(expr, error = function(e) {
+    if (inherits(e, "torchbridge_error")) stop(e)
+    rethrow_python(e, call)
+  })
 }
 
 cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)

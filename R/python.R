@@ -13,6 +13,11 @@ bridge <- function(call = rlang::caller_env()) {
   .tb$module %||% load_bridge(call)
 }
 
+# A function of the bundled module (looked up once, in load_bridge()).
+tb_method <- function(name, call = rlang::caller_env()) {
+  bridge(call)[[name]]
+}
+
 load_bridge <- function(call) {
   tryCatch(choose_python(), error = function(e) {
     if (nzchar(Sys.getenv("TORCHBRIDGE_PYTHON"))) {

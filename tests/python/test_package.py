@@ -23,6 +23,9 @@ def test_public_names():
         "devices", "fill", "from_columns", "from_r", "info", "parse", "plan",
         "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
         "take_released", "unpack", "view",
+        # _methods: the tensor side of the R methods
+        "assign", "binary", "complex_op", "describe", "head_values", "math_op", "matmul", "mean", "numel", "permute",
+        "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
     }
     for name in tb.__all__:
         assert getattr(tb, name) is not None

@@ -78,6 +78,18 @@ class PlotError(TorchbridgeError):
     kind = "plot"
 
 
+class IndexOutOfRangeError(TorchbridgeError):
+    """An index beyond a tensor's extent, or a logical index longer than it."""
+
+    kind = "index"
+
+
+class IndexTypeError(TorchbridgeError):
+    """An index of the wrong kind: NA, mixed signs, a float tensor..."""
+
+    kind = "index"
+
+
 _last: Dict[str, Any] = {"error": None}
 
 

@@ -1,0 +1,211 @@
+#' Print, format and summarise tensors
+#'
+#' `print()` shows a tensor's leading values compactly, as the mlverse torch
+#' package does, then a footer with its dtype, device, shape and whether it
+#' requires grad; it returns the tensor invisibly. Only the part shown is
+#' copied to R.
+#'
+#' * 0-d: the value. 1-D: the first 30 values, wrapped to the console
+#'   width. 2-D: the first 10 rows and 10 columns. More dims: the first 3
+#'   matrices over the last two dims, each headed by its leading indices,
+#'   counted from 1 (`(2,.,.) =` is `x[2, , ]`). A line says how much more
+#'   there is.
+#' * Numbers are formatted as R formats the same values (7 significant
+#'   digits, `getOption("digits")`; 4 for float16 and 3 for bfloat16).
+#'
+#' `format()` returns the lines `print()` shows. `str()` is one line: dtype,
+#' shape, device and the first values in column-major order, as R's `str()`
+#' shows an array. `summary()` computes the minimum, maximum, mean and
+#' standard deviation of the non-NaN values, and the number of NaN, on the
+#' tensor's device (in float64 where the device has it) and returns a
+#' `torchbridge_tensor_summary` object, a list with elements `min`, `max`,
+#' `mean`, `sd`, `nan`, `n`, `dtype`, `device`, `shape` and `requires_grad`,
+#' which prints as a small table. Statistics of no values are `NaN` (`sd`:
+#' of fewer than two); complex tensors can't be summarised.
+#'
+#' In R Markdown, a tensor prints (through knitr's `knit_print()`) as its
+#' header line and, for 1-D and 2-D tensors, its values as a table: the
+#' first 10 rows and 8 columns, with a note saying how many there are.
+#' Other tensors show the `print()` output.
+#'
+#' @param x,object A tensor (for `print.torchbridge_tensor_summary()`: its
+#'   summary).
+#' @param digits Significant digits for the summary statistics.
+#' @param ... Not used.
+#' @return `print()`: `x`, invisibly. `format()`: a character vector.
+#'   `str()`: nothing, invisibly. `summary()`: a `torchbridge_tensor_summary`.
+#' @family tensor methods
+#' @name tensor-print
+#' @examples
+#' \dontrun{
+#' t <- as_torch(matrix(rnorm(6), 2))
+#' t
+#' str(t)
+#' summary(t)
+#' }
+NULL
+
+#' @rdname tensor-print
+#' @export
+print.torch.Tensor <- function(x, ...) {
+  cat(format(x, ...), sep = "\n")
+  invisible(x)
+}
+
+#' @rdname tensor-print
+#' @export
+format.torch.Tensor <- function(x, ...) {
+  call <- rlang::current_env()
+  p <- tensor_preview(x, 30L, 10L, 10L, 3L, call)
+  c(value_lines(p), tensor_footer(p$info))
+}
+
+#' @rdname tensor-print
+#' @rawNamespace S3method(utils::str, torch.Tensor)
+str.torch.Tensor <- function(object, ...) {
+  call <- rlang::current_env()
+  mod <- bridge(call)
+  h <- reticulate::py_to_r(tb_py(mod$head_values(object, 10L), call))
+  info <- tensor_info(h)
+  vals <- if (!is.null(h[[6]])) tensor_to_r(h[[6]], mod, "double", call)
+  shown <- if (is.null(vals)) {
+    character()
+  } else if (is.logical(vals)) {
+    format(vals, trim = TRUE)
+  } else {
+    format(vals, digits = 3L, trim = TRUE, drop0trailing = TRUE)
+  }
+  more <- if (!is.null(vals) && info$numel > length(vals)) " ..." else ""
+  cat(" ", tensor_label(info), if (length(shown)) " ", paste(shown, collapse = " "), more, "\n", sep = "")
+  invisible()
+}
+
+#' @rdname tensor-print
+#' @export
+summary.torch.Tensor <- function(object, ...) {
+  call <- rlang::current_env()
+  s <- reticulate::py_to_r(tb_py(bridge(call)$summarize(object), call))
+  info <- tensor_info(s)
+  stats <- as.numeric(unlist(s[[6]]))
+  structure(
+    list(
+      min = stats[[1]], max = stats[[2]], mean = stats[[3]], sd = stats[[4]],
+      nan = stats[[5]], n = stats[[6]],
+      dtype = info$dtype, device = info$device, shape = info$shape,
+      requires_grad = info$requires_grad
+    ),
+    class = "torchbridge_tensor_summary"
+  )
+}
+
+#' @rdname tensor-print
+#' @export
+print.torchbridge_tensor_summary <- function(x, digits = max(3L, getOption("digits") - 3L), ...) {
+  cat("Summary of ", tensor_label(x), "\n", sep = "")
+  stats <- c(min = x$min, max = x$max, mean = x$mean, sd = x$sd)
+  shown <- c(format(stats, digits = digits), `NaN` = format(x$nan, scientific = FALSE))
+  print(shown, quote = FALSE)
+  invisible(x)
+}
+
+# ---- helpers (also used by knit_print) --------------------------------------
+
+# describe()/preview()/head_values() lists start with these five items.
+tensor_info <- function(p) {
+  list(
+    dtype = p[[1]],
+    device = p[[2]],
+    shape = as.integer(unlist(p[[3]])),
+    requires_grad = isTRUE(p[[4]]),
+    numel = as.numeric(p[[5]])
+  )
+}
+
+tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
+  mod <- bridge(call)
+  p <- reticulate::py_to_r(tb_py(mod$preview(x, max_items, max_rows, max_cols, max_slices), call))
+  list(
+    info = tensor_info(p),
+    values = if (!is.null(p[[6]])) tensor_to_r(p[[6]], mod, "double", call),
+    slices = lapply(p[[7]], function(s) as.integer(unlist(s))),
+    why = p[[8]]
+  )
+}
+
+shape_text <- function(shape) paste0("(", paste(shape, collapse = ", "), ")")
+
+# "torch.Tensor float32 (2, 3) cpu", used by str(), summaries and knitr.
+tensor_label <- function(info) {
+  paste0(
+    "torch.Tensor ", info$dtype, " ", shape_text(info$shape), " ", info$device,
+    if (isTRUE(info$requires_grad)) " requires_grad" else ""
+  )
+}
+
+tensor_footer <- function(info) {
+  sprintf(
+    "[ dtype: %s | device: %s | shape: %s | requires_grad: %s ]",
+    info$dtype, info$device, shape_text(info$shape), if (info$requires_grad) "TRUE" else "FALSE"
+  )
+}
+
+is_int_dtype <- function(dtype) grepl("^u?int[0-9]+$", dtype)
+
+# Values formatted together, as R formats one vector; keeps dims.
+format_cells <- function(v, dtype) {
+  if (is.logical(v)) return(format(v))
+  if (is_int_dtype(dtype)) return(format(v, scientific = FALSE))
+  digits <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, getOption("digits"))
+  format(v, digits = digits)
+}
+
+plural <- function(n, what) paste0(format(n, big.mark = ",", scientific = FALSE), " more ", what, if (n != 1) "s" else "")
+
+value_lines <- function(p, width = getOption("width", 80L)) {
+  info <- p$info
+  shape <- info$shape
+  nd <- length(shape)
+  if (!is.null(p$why)) return(paste0(" (values not shown: ", p$why, ")"))
+  if (info$numel == 0) return(" (no elements)")
+  cells <- format_cells(p$values, info$dtype)
+  if (nd == 0) return(paste0(" ", cells))
+  if (nd == 1) {
+    lines <- wrap_cells(cells, width)
+    more <- shape[[1]] - length(cells)
+    if (more > 0) lines <- c(lines, paste0(" ... and ", plural(more, "value")))
+    return(lines)
+  }
+  rows_of <- function(m) apply(m, 1, function(r) paste0(" ", paste(r, collapse = " ")))
+  notes <- character()
+  more_rows <- shape[[nd - 1]] - dim(cells)[[length(dim(cells)) - 1]]
+  more_cols <- shape[[nd]] - dim(cells)[[length(dim(cells))]]
+  if (more_rows > 0 || more_cols > 0) {
+    parts <- c(if (more_rows > 0) plural(more_rows, "row"), if (more_cols > 0) plural(more_cols, "column"))
+    notes <- paste0(" ... and ", paste(parts, collapse = " and "), if (nd > 2) " in each matrix" else "")
+  }
+  if (nd == 2) return(c(rows_of(cells), notes))
+  lines <- character()
+  for (k in seq_along(p$slices)) {
+    head <- paste0("(", paste(c(p$slices[[k]], ".", "."), collapse = ","), ") =")
+    m <- cells[k, , , drop = TRUE]
+    dim(m) <- dim(cells)[-1]
+    lines <- c(lines, head, rows_of(m), if (k < length(p$slices)) "")
+  }
+  more_slices <- prod(shape[seq_len(nd - 2)]) - length(p$slices)
+  if (more_slices > 0) notes <- c(notes, paste0(" ... and ", plural(more_slices, "matrix"), ""))
+  c(lines, sub("matrixs", "matrices", notes, fixed = TRUE))
+}
+
+wrap_cells <- function(cells, width) {
+  lines <- character()
+  line <- ""
+  for (cell in cells) {
+    candidate <- paste0(line, " ", cell)
+    if (nchar(line) > 0 && nchar(candidate) > width) {
+      lines <- c(lines, line)
+      candidate <- paste0(" ", cell)
+    }
+    line <- candidate
+  }
+  c(lines, line)
+}
