@@ -262,7 +262,7 @@ operand_error <- function(values, op, call) {
   lines <- paste0("{.arg ", names(values), "} is ", cli_escape(desc), ".")
   names(lines) <- rep("x", length(lines))
   tb_abort(c(
-    "Can't apply {.code {op}} to {cli_escape(desc[!ok][1])}.",
+    "Can't apply {.code {op}} to {desc[!ok][1]}.",
     lines,
     i = "Tensors work with tensors and with R numeric, integer, logical or complex vectors and arrays."
   ), "type", call = call)
