@@ -251,15 +251,17 @@ from_torch <- function(x, int64 = c("integer", "double", "bit64")) {
 }
 
 tensor_to_r <- function(x, mod, int64, call) {
-  plan <- reticulate::py_to_r(tb_py(mod$plan(x, int64), call))
-  if (plan[[5]]) {
-    out <- .Call(tb_alloc_scratch, plan[[1]], plan[[2]], plan[[3]], .tb$scratch)
+  # "rtype;n;dims;warn;in_scratch" (see plan_text() in _from_torch.py)
+  plan <- strsplit(reticulate::py_to_r(tb_py(mod$plan_text(x, int64), call)), ";", fixed = TRUE)[[1]]
+  dims <- if (nzchar(plan[[3]])) as.integer(strsplit(plan[[3]], ",", fixed = TRUE)[[1]])
+  if (plan[[5]] == "1") {
+    out <- .Call(tb_alloc_scratch, plan[[1]], plan[[2]], dims, .tb$scratch)
   } else {
-    out <- .Call(tb_alloc, plan[[1]], plan[[2]], plan[[3]])
+    out <- .Call(tb_alloc, plan[[1]], plan[[2]], dims)
     tb_py(mod$fill(.Call(tb_address, out)), call)
   }
   if (plan[[1]] == "integer64") class(out) <- "integer64"
-  if (isTRUE(plan[[4]])) {
+  if (plan[[4]] == "1") {
     tb_warn(c(
       "Some int64 values are beyond 2^53, where doubles can't hold every integer.",
       i = "They were rounded. Use {.code int64 = \"bit64\"} to keep them exact."

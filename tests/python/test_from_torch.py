@@ -513,3 +513,10 @@ def test_small_results_go_through_the_scratch_buffer():
     finally:
         tb.set_scratch("0", "0")
     assert tb.plan(torch.zeros(2))[4] is False
+
+
+def test_plan_text_is_plan_as_one_string():
+    assert tb.plan_text(torch.zeros(2, 3)) == "double;6;2,3;0;0"
+    assert tb.plan_text(torch.zeros(4, dtype=torch.bool)) == "logical;4;;0;0"
+    assert tb.plan_text(torch.tensor(2**60), "double") == "double;1;;1;0"
+    assert tb.plan_text(torch.zeros(0, 2, 1, dtype=torch.int64), "bit64") == "integer64;0;0,2,1;0;0"

@@ -20,7 +20,7 @@ def test_public_names():
     assert tb.__all__ == sorted(tb.__all__)
     assert set(tb.__all__) == {
         "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
-        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan",
+        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan", "plan_text",
         "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
         "take_released", "unpack", "view",
         # _methods: the tensor side of the R methods

@@ -9,7 +9,7 @@ through reticulate's conversions (see ``_to_torch`` and ``_from_torch``).
 from ._devices import cuda_count, default_device, devices, resolve
 from ._dtypes import all_names, parse
 from ._errors import TorchbridgeError, take_last_error
-from ._from_torch import fill, plan, set_scratch, unpack
+from ._from_torch import fill, plan, plan_text, set_scratch, unpack
 from ._info import info
 from ._memory import column_major_strides, take_released, view
 from ._methods import (
@@ -58,6 +58,7 @@ __all__ = [
     "parse",
     "permute",
     "plan",
+    "plan_text",
     "plot_histogram",
     "plot_kind",
     "plot_reduce",

@@ -147,6 +147,17 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
 
 
 @record
+def plan_text(x: Any, int64: str = "integer") -> str:
+    """:func:`plan` as one string, ``"rtype;n;d1,d2,...;warn;in_scratch"``
+    (flags as 0/1, dims empty for a plain vector): reticulate converts a
+    string to R several times faster than a tuple, and small conversions are
+    latency-bound."""
+    rtype, n, dims, warn, in_scratch = plan(x, int64)
+    shown = "" if dims is None else ",".join(str(d) for d in dims)
+    return f"{rtype};{n};{shown};{int(warn)};{int(in_scratch)}"
+
+
+@record
 def fill(address: str) -> None:
     """Copy the planned tensor into the R vector at ``address``."""
     t, storage, shape = _pending["tensor"], _pending["storage"], _pending["shape"]
