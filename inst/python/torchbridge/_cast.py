@@ -248,7 +248,8 @@ def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
 
 def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
               na_sentinel: Optional[int] = None, pairs: bool = False,
-              out: Optional[torch.Tensor] = None) -> torch.Tensor:
+              out: Optional[torch.Tensor] = None,
+              flat: Optional[torch.Tensor] = None) -> torch.Tensor:
     """``src``'s values in a tensor of ``target`` dtype, written in one pass.
 
     Args:
@@ -260,6 +261,10 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
             trailing dimension of 2, as R stores them.
         out: where to write (of ``target`` dtype and ``shape``); a new
             contiguous tensor on ``src``'s device when ``None``.
+        flat: ``src``'s elements as one contiguous 1-D tensor in R's
+            (column-major) order, when ``src`` is a column-major view of it:
+            the read-only checks scan it straight through, which is much
+            faster than scanning a strided view.
     """
     if out is None:
         out = torch.empty(tuple(shape), dtype=target, device=src.device)
@@ -274,7 +279,13 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
         src = complex_parts(src[..., 0], src[..., 1], target)
     elif src.is_complex() and not target.is_complex:
         src = complex_parts(src.real, src.imag, target)
-    mask = validate(src, target, na_sentinel)
+    if flat is not None:
+        mask = validate(flat, target, na_sentinel)
+        if mask is not None:  # back to src's geometry
+            from ._memory import column_major_strides
+            mask = mask.as_strided(tuple(shape), column_major_strides(shape))
+    else:
+        mask = validate(src, target, na_sentinel)
     if out.numel():
         if target.is_floating_point and target not in D.FLOAT_DTYPES:
             check_range_low_float(src, target)  # float8: no kernels to check the result

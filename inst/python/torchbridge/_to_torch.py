@@ -108,15 +108,23 @@ def _from_r(address, rtype, n, shape, dtype, float_dtype, device, requires_grad,
     if share:
         validate(src, target, sentinel)  # an integer NA is still an error
         return _finish(src, requires_grad)
-    if dev.type == "cpu":
-        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
-    elif dev.type == "mps" and storage == torch.float64:
+    pairs = rtype == "complex"
+    if dev.type == "mps" and storage == torch.float64:
         # MPS has no float64: cast on the CPU, then move the result.
-        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex")).to(dev)
-    else:
+        out = cast_into(src, target, shape, sentinel, pairs=pairs, flat=_flat(src, n, pairs)).to(dev)
+        return _finish(out, requires_grad)
+    if dev.type != "cpu":
         src = src.to(dev)  # R's dtype and layout: one transfer, then work on the device
-        out = cast_into(src, target, shape, sentinel, pairs=(rtype == "complex"))
+    out = cast_into(src, target, shape, sentinel, pairs=pairs, flat=_flat(src, n, pairs))
     return _finish(out, requires_grad)
+
+
+def _flat(src: torch.Tensor, n: int, pairs: bool) -> Optional[torch.Tensor]:
+    """The dense column-major ``src`` as a 1-D tensor in memory order, for
+    the read-only checks (None where it is 1-D already or complex pairs)."""
+    if pairs or src.dim() <= 1 or n == 0:
+        return None
+    return src.as_strided((n,), (1,))
 
 
 @record
