@@ -79,7 +79,7 @@ tensor_frame <- function(x, max_elements, image, call) {
   check_count(max_elements, "max_elements", call, inf_ok = TRUE)
   check_flag(image, call = call)
   mod <- bridge(call)
-  dims <- tensor_shape(x, call)
+  dims <- as.double(unlist(reticulate::py_to_r(tb_py(mod$shape(x), call))))
   n <- prod(dims)
   if (n > max_elements) {
     tb_abort(c(
@@ -98,11 +98,6 @@ tensor_frame <- function(x, max_elements, image, call) {
 }
 
 # A tensor's shape as a double vector (double: a product can pass 2^31).
-tensor_shape <- function(x, call) {
-  shape <- tb_py(reticulate::import_builtins(convert = FALSE)$list(x$shape), call)
-  as.double(unlist(reticulate::py_to_r(shape)))
-}
-
 index_names <- function(nd, image, call) {
   if (image) {
     if (!nd %in% 2:4) {
