@@ -5,7 +5,7 @@ PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
   -not -name '*.o' -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
 DEMO_RMD := vignettes/gpu-report.Rmd
 
-.PHONY: all setup test demo bench check clean
+.PHONY: all setup test demo bench soak check check-memory clean
 
 all: test
 
@@ -35,6 +35,16 @@ demo: setup
 
 bench: setup
 	@Rscript bench/bench.R
+	@Rscript bench/soak.R
+
+# 10,000 round trips; fails when the process grows by more than 5%.
+soak: setup
+	@Rscript bench/soak.R
+
+# The data path under gctorture(TRUE) and under valgrind memcheck (slow;
+# see the README's development section).
+check-memory: setup
+	@bash tools/check-memory.sh
 
 check: setup
 	R CMD build .

@@ -48,14 +48,17 @@ check_device_arg <- function(device, call, null_ok = TRUE) {
   ), "device", call = call)
 }
 
-check_count <- function(x, arg, call, inf_ok = FALSE) {
+# A whole number from 1 to `max` (R's largest integer by default, as the
+# value is passed on as an integer).
+check_count <- function(x, arg, call, inf_ok = FALSE, max = .Machine$integer.max) {
   ok <- is.numeric(x) && !is.object(x) && length(x) == 1L && !is.na(x) && x >= 1 &&
-    (is.infinite(x) && inf_ok || is.finite(x) && x == floor(x))
+    (is.infinite(x) && inf_ok || is.finite(x) && x == floor(x) && x <= max)
   if (!ok) {
     what <- if (is.numeric(x) && length(x) == 1L) format(x) else obj_desc(x)
+    big <- is.numeric(x) && length(x) == 1L && !is.na(x) && is.finite(x) && x > max
     tb_abort(c(
       "{.arg {arg}} must be a whole number of 1 or more{if (inf_ok) ', or Inf' else ''}.",
-      x = "It is {what}."
+      x = if (big) "It is {what}, more than the limit of {format(max, big.mark = ',', scientific = FALSE)}." else "It is {what}."
     ), "arg", call = call)
   }
   invisible(x)

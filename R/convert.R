@@ -108,7 +108,10 @@ r_length <- function(x) {
 }
 
 r_type <- function(x, call, what = "x") {
-  if (inherits(x, "integer64")) return("integer64")
+  if (inherits(x, "integer64")) {
+    check_integer64(x, call, what)
+    return("integer64")
+  }
   if (is.factor(x)) {
     tb_abort(c(
       "Can't convert a factor to a tensor.",
@@ -143,6 +146,21 @@ r_type <- function(x, call, what = "x") {
   ), "type", call = call)
 }
 
+# bit64's integer64 keeps int64 bits in a double vector (8 bytes each); the
+# class on other storage is a lie that would make torch read past the data.
+is_integer64 <- function(x) inherits(x, "integer64") && typeof(x) == "double"
+
+check_integer64 <- function(x, call, what = "x") {
+  if (!is_integer64(x)) {
+    tb_abort(c(
+      "Can't convert {.arg {what}}: it has the class {.cls integer64} but is not stored as doubles.",
+      x = "It is stored as {typeof(x)}; {.pkg bit64} stores each integer64 in the 8 bytes of a double.",
+      i = "Make integer64 vectors with {.code bit64::as.integer64()}."
+    ), "type", call = call)
+  }
+  invisible(x)
+}
+
 obj_desc <- function(x) {
   if (is.null(x)) return("NULL")
   if (is.function(x)) return("a function")
@@ -159,7 +177,7 @@ obj_desc <- function(x) {
 data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_grad, call) {
   ok <- vapply(x, function(col) {
     is.null(oldClass(col)) && typeof(col) %in% c("double", "integer", "logical") ||
-      inherits(col, "integer64") || inherits(col, "AsIs") && typeof(col) %in% c("double", "integer", "logical")
+      is_integer64(col) || inherits(col, "AsIs") && typeof(col) %in% c("double", "integer", "logical")
   }, TRUE)
   if (!all(ok)) {
     bad <- names(x)[!ok]
@@ -176,10 +194,23 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
   if (any(mats)) {
     tb_abort("Can't convert a data frame with matrix columns.", "type", call = call)
   }
-  rtypes <- vapply(x, function(col) if (inherits(col, "integer64")) "integer64" else typeof(col), "")
+  # Every column must hold the rows the data frame claims (a malformed one,
+  # e.g. made with structure(), can claim more): checked before any address
+  # is handed over.
+  n <- .row_names_info(x, 2L)
+  lens <- lengths(x)
+  if (any(lens != n)) {
+    bad <- which(lens != n)[[1]]
+    tb_abort(c(
+      "Can't convert a malformed data frame: its columns don't all have its number of rows.",
+      x = "It claims {n} row{?s}; column {.field {cli_escape(names(x)[bad])}} has {lens[[bad]]} value{?s}.",
+      i = "Rebuild it with {.fn data.frame}."
+    ), "type", call = call)
+  }
+  rtypes <- vapply(x, function(col) if (is_integer64(col)) "integer64" else typeof(col), "")
   addresses <- lapply(x, function(col) .Call(tb_address, col))
   tb_py(mod$from_columns(
-    unname(addresses), as.list(unname(rtypes)), as.character(nrow(x)),
+    unname(addresses), as.list(unname(rtypes)), as.character(n),
     dtype, float_dtype, device, requires_grad
   ), call)
 }
@@ -257,7 +288,10 @@ tensor_to_r <- function(x, mod, int64, call) {
   if (plan[[5]] == "1") {
     out <- .Call(tb_alloc_scratch, plan[[1]], plan[[2]], dims, .tb$scratch)
   } else {
-    out <- .Call(tb_alloc, plan[[1]], plan[[2]], dims)
+    out <- tryCatch(.Call(tb_alloc, plan[[1]], plan[[2]], dims), error = function(e) {
+      mod$drop_plan() # the planned tensor must not stay pinned
+      alloc_error(plan, e, call)
+    })
     tb_py(mod$fill(.Call(tb_address, out)), call)
   }
   if (plan[[1]] == "integer64") class(out) <- "integer64"
@@ -270,7 +304,28 @@ tensor_to_r <- function(x, mod, int64, call) {
   out
 }
 
-python_to_r <- function(x, mod, int64, call, top = TRUE) {
+alloc_error <- function(plan, e, call) {
+  size <- as.numeric(plan[[2]]) * switch(plan[[1]], complex = 16, integer = , logical = 4, raw = 1, 8)
+  tb_abort(c(
+    "Can't convert the tensor: R can't allocate its {format_gb(size)} result.",
+    x = cli_escape(conditionMessage(e)),
+    i = "Convert a part of it (e.g. {.code x[1:1000]}), or reduce it on its device first."
+  ), "size", call = call)
+}
+
+format_gb <- function(bytes) paste(format(signif(bytes / 1e9, 3), scientific = FALSE, big.mark = ","), "GB")
+
+# Python containers deeper than this (or that contain themselves) are refused
+# before R's C stack overflows.
+max_depth <- 100L
+
+python_to_r <- function(x, mod, int64, call, top = TRUE, depth = 1L) {
+  if (depth > max_depth) {
+    tb_abort(c(
+      "Can't convert {.arg x}: its lists are nested more than {max_depth} levels deep.",
+      i = "A list that contains itself is nested without end."
+    ), "size", call = call)
+  }
   parts <- tb_py(mod$unpack(x), call)
   kind <- reticulate::py_to_r(reticulate::py_get_item(parts, 0L))
   items <- reticulate::py_get_item(parts, 2L)
@@ -288,7 +343,11 @@ python_to_r <- function(x, mod, int64, call, top = TRUE) {
   out <- vector("list", n)
   for (i in seq_len(n)) {
     item <- reticulate::py_get_item(items, i - 1L)
-    value <- if (is_tensor(item)) tensor_to_r(item, mod, int64, call) else python_to_r(item, mod, int64, call, top = FALSE)
+    value <- if (is_tensor(item)) {
+      tensor_to_r(item, mod, int64, call)
+    } else {
+      python_to_r(item, mod, int64, call, top = FALSE, depth = depth + 1L)
+    }
     if (!is.null(value)) out[[i]] <- value
   }
   if (kind == "named") names(out) <- unlist(reticulate::py_to_r(reticulate::py_get_item(parts, 1L)))

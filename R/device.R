@@ -10,7 +10,9 @@
 #'
 #' @inheritParams as_torch
 #' @param device A device name: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
-#'   `"auto"` (the first of cuda, mps and cpu that is available).
+#'   `"auto"` (the first of cuda, mps and cpu that is available); any other
+#'   name torch accepts for these devices (`"cpu:0"`, `"mps:0"`), or a
+#'   `torch.device` such as `t$device`. Required for `to_device()`.
 #' @return A `torch.Tensor` on `device`.
 #' @family devices
 #' @export
@@ -20,6 +22,12 @@
 #' to_cpu(t)
 #' }
 to_device <- function(x, device, dtype = NULL) {
+  if (missing(device)) {
+    tb_abort(c(
+      "{.arg device} must be given.",
+      i = "Use a device name such as {.val cuda}, {.val mps}, {.val cpu} or {.val auto}, or {.fn to_gpu} / {.fn to_cpu}."
+    ), "arg", call = rlang::current_env())
+  }
   move_to(x, device, dtype, rlang::current_env())
 }
 

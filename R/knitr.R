@@ -14,12 +14,12 @@ knit_print.torch.Tensor <- function(x, options = list(), ...) {
     cells <- format_cells(p$values, info$dtype)
     if (nd == 1) {
       m <- matrix(cells, ncol = 1L, dimnames = list(paste0("[", seq_along(cells), "]"), "value"))
-      note <- if (shape[[1]] > length(cells)) sprintf("Showing the first %d of %s values.", length(cells), shape[[1]])
+      note <- if (shape[[1]] > length(cells)) sprintf("Showing the first %d of %.0f values.", length(cells), as.numeric(shape[[1]]))
     } else {
       m <- cells
       dimnames(m) <- list(paste0("[", seq_len(nrow(m)), ",]"), paste0("[,", seq_len(ncol(m)), "]"))
       note <- if (shape[[1]] > nrow(m) || shape[[2]] > ncol(m)) {
-        sprintf("Showing the first %d of %s rows and %d of %s columns.", nrow(m), shape[[1]], ncol(m), shape[[2]])
+        sprintf("Showing the first %d of %.0f rows and %d of %.0f columns.", nrow(m), as.numeric(shape[[1]]), ncol(m), as.numeric(shape[[2]]))
       }
     }
     table <- knitr::kable(m, format = "pipe", align = "r")

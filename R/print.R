@@ -115,7 +115,7 @@ tensor_info <- function(p) {
   list(
     dtype = p[[1]],
     device = p[[2]],
-    shape = as.integer(unlist(p[[3]])),
+    shape = r_dims(unlist(p[[3]])),
     requires_grad = isTRUE(p[[4]]),
     numel = as.numeric(p[[5]])
   )
@@ -132,7 +132,16 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
   )
 }
 
-shape_text <- function(shape) paste0("(", paste(shape, collapse = ", "), ")")
+# Dims from decimal strings: integers, or doubles where a dim passes R's
+# integer range (as length() of a long vector).
+r_dims <- function(dims) {
+  d <- as.numeric(dims)
+  if (all(d <= .Machine$integer.max)) as.integer(d) else d
+}
+
+shape_text <- function(shape) {
+  paste0("(", paste(formatC(as.numeric(shape), format = "f", digits = 0), collapse = ", "), ")")
+}
 
 # "torch.Tensor float32 (2, 3) cpu", used by str(), summaries and knitr.
 tensor_label <- function(info) {

@@ -3,9 +3,10 @@
 .tb <- new.env(parent = emptyenv())
 .tb$module <- NULL
 .tb$reason <- NULL
-.tb$shared <- new.env(parent = emptyenv())
-.tb$n_shared <- 0L
-.tb$next_token <- 0L
+.tb$shared <- list()
+# A double, so tokens never repeat (exact to 2^53; an integer would become
+# NA after 2^31 - 1 shared conversions).
+.tb$next_token <- 0
 
 # The bundled Python module's public functions (an environment of Python
 # callables, convert = FALSE), loading Python and torch on first use.
@@ -105,20 +106,23 @@ choose_python <- function() {
 is_tensor <- function(x) inherits(x, "torch.Tensor")
 
 # R objects shared with tensors (as_torch(copy = FALSE)) are kept here until
-# Python reports their tensors gone; released on R's main thread.
+# Python reports their tensors gone; released on R's main thread. A named
+# list, not an environment: an environment's names are symbols, which R
+# never frees, so a long session of shared conversions would grow.
+# Tokens are decimal strings, the same in R and Python.
 keep_shared <- function(x) {
-  token <- .tb$next_token <- .tb$next_token + 1L
-  assign(as.character(token), x, envir = .tb$shared)
-  .tb$n_shared <- .tb$n_shared + 1L
+  .tb$next_token <- .tb$next_token + 1
+  token <- sprintf("%.0f", .tb$next_token)
+  .tb$shared[token] <- list(x)
   token
 }
 
 release_shared <- function(mod) {
-  if (.tb$n_shared == 0L) return(invisible())
+  if (!length(.tb$shared)) return(invisible())
   tokens <- reticulate::py_to_r(mod$take_released())
-  if (length(tokens)) {
-    rm(list = as.character(unlist(tokens)), envir = .tb$shared)
-    .tb$n_shared <- .tb$n_shared - length(tokens)
-  }
+  if (length(tokens)) .tb$shared[as.character(unlist(tokens))] <- NULL
   invisible()
 }
+
+# How many R vectors are kept for tensors that share their memory.
+shared_count <- function() length(.tb$shared)

@@ -77,7 +77,20 @@ NULL
   }
   check_flag(drop, call = call)
   index <- index_values(args, x, call)
-  tb_py(tb_method("subset", call)(x, index, drop), call)
+  tb_py(tb_method("subset", call)(x, index$values, drop), call)
+}
+
+#' @rdname tensor-index
+#' @export
+`[[.torch.Tensor` <- function(x, ...) {
+  call <- rlang::current_env()
+  args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
+  if (any(vapply(args, is_python_key, TRUE)) || length(args) == 1L && is_string(args[[1]])) {
+    return(NextMethod()) # Python keys and names: reticulate's `[[`
+  }
+  check_element_index(args, x, call)
+  index <- index_values(args, x, call)
+  tb_py(tb_method("subset", call)(x, index$values, TRUE, TRUE), call)
 }
 
 #' @rdname tensor-index
@@ -86,6 +99,36 @@ NULL
   call <- rlang::call2("<-", quote(x[...]), quote(value))
   args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
   index <- index_values(args, x, call)
+  check_assigned(value, x, call)
+  tb_py(tb_method("assign", call)(x, index$values, r_value(value)), call)
+  x
+}
+
+#' @rdname tensor-index
+#' @export
+`[[<-.torch.Tensor` <- function(x, ..., value) {
+  call <- rlang::call2("<-", quote(x[[...]]), quote(value))
+  args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
+  check_element_index(args, x, call)
+  index <- index_values(args, x, call)
+  check_assigned(value, x, call)
+  tb_py(tb_method("assign", call)(x, index$values, r_value(value), TRUE), call)
+  x
+}
+
+# `[[` takes one index per dim, or one index, and no empty ones.
+check_element_index <- function(args, x, call) {
+  if (!length(args) || any(vapply(args, rlang::is_missing, TRUE))) {
+    tb_abort(c(
+      "{.code [[} needs an index for every dim, or one index.",
+      x = "{.arg x} is {tensor_desc(x)}.",
+      i = "Use {.code [} to take whole dims."
+    ), "index", call = call)
+  }
+  invisible()
+}
+
+check_assigned <- function(value, x, call) {
   if (!is_tensor(value) && !is_r_number(value)) {
     tb_abort(c(
       "Can't assign {obj_desc(value)} into a tensor.",
@@ -94,14 +137,18 @@ NULL
       i = "Assign a tensor, or R numeric, integer, logical or complex values."
     ), "type", call = call)
   }
-  tb_py(tb_method("assign", call)(x, index, r_value(value)), call)
-  x
+  invisible()
 }
 
 # The indices of a `[` call (from dots_list(), empty ones kept), each checked
 # and turned into what the Python side reads (see r_value()); empty ones NULL.
+# Returns list(values = <for Python>, keep = <the R vectors they describe>):
+# the caller holds the result until the Python call returns, so that the
+# unclass()ed copies of AsIs indices are not collected while Python reads
+# them.
 index_values <- function(args, x, call) {
   out <- vector("list", length(args))
+  keep <- vector("list", length(args))
   for (k in seq_along(args)) {
     i <- args[[k]]
     if (rlang::is_missing(i)) next
@@ -116,9 +163,10 @@ index_values <- function(args, x, call) {
         i = "Use numbers (from 1, or negative to drop), TRUE/FALSE, or bool or integer tensors."
       ), "index", call = call)
     }
-    out[k] <- list(if (is_tensor(i)) i else r_value(unclass(i)))
+    if (!is_tensor(i)) keep[[k]] <- i <- unclass(i)
+    out[k] <- list(if (is_tensor(i)) i else r_value(i))
   }
-  out
+  list(values = out, keep = keep)
 }
 
 is_python_key <- function(i) {

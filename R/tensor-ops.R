@@ -231,7 +231,8 @@ tensor_matmul <- function(x, y, call) {
 # An R value on its way to the Python methods: a tensor as it is, an R number
 # as a Python scalar, anything longer (or with attributes, or NA) as a
 # descriptor -- the data's address, R type, length and dims -- that Python
-# reads in place. The R object stays alive for the call.
+# reads in place. The caller must keep `x` referenced until the Python call
+# returns (a temporary made only to be described could be collected).
 r_value <- function(x) {
   if (is_tensor(x)) return(x)
   if (length(x) == 1L && is.null(attributes(x)) && !is.na(x)) return(x)
@@ -245,7 +246,7 @@ r_value <- function(x) {
 
 is_r_number <- function(x) {
   typeof(x) %in% c("double", "integer", "logical", "complex") &&
-    (is.null(oldClass(x)) || inherits(x, "integer64")) && !isS4(x)
+    (is.null(oldClass(x)) || is_integer64(x)) && !isS4(x)
 }
 
 # Every element of `values` (named by argument) must be a tensor or R number.

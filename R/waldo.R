@@ -1,18 +1,20 @@
 # waldo's compare_proxy() for tensors, registered in .onLoad when waldo is
 # loaded (waldo is only suggested): testthat::expect_equal() and
-# waldo::compare() see a tensor as its dtype, device, shape and values.
-# See ?`tensor-methods`.
+# waldo::compare() see a tensor as its dtype, device, shape and values, as
+# all.equal() does (R/tensor-equal.R). See ?`tensor-methods`.
 
 compare_proxy.torch.Tensor <- function(x, path) {
-  call <- rlang::current_env()
+  list(object = compare_values(x, rlang::current_env()), path = path)
+}
+
+# What tensor comparisons compare: dtype, device, shape and the values as
+# from_torch() gives them (int64 as doubles, without the precision warning).
+compare_values <- function(x, call) {
   mod <- bridge(call)
   info <- tensor_info(reticulate::py_to_r(tb_py(mod$describe(x), call)))
   values <- withCallingHandlers(
     tensor_to_r(x, mod, "double", call),
     torchbridge_warning_precision = function(w) invokeRestart("muffleWarning")
   )
-  list(
-    object = list(dtype = info$dtype, device = info$device, shape = info$shape, values = values),
-    path = path
-  )
+  list(dtype = info$dtype, device = info$device, shape = info$shape, values = values)
 }

@@ -9,9 +9,15 @@
   # no such generic, so the method can't be declared in NAMESPACE.
   if (getRversion() >= "4.3.0") {
     s3_register("base::%*%", "torch.Tensor", matmul_method)
+    # When the other operand has an Ops method too (factor, Date,
+    # integer64), R 4.3+ asks which to use: ours, which refuses them with a
+    # classed error. R 4.2 warns "Incompatible methods" and uses neither.
+    s3_register("base::chooseOpsMethod", "torch.Tensor", choose_ops_method)
   }
   invisible()
 }
+
+choose_ops_method <- function(x, y, mx, my, cl, reverse) TRUE
 
 # Register an S3 method for a generic of a package torchbridge only
 # suggests: `generic` is "pkg::fun"; `method` defaults to the function

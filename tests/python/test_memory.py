@@ -79,26 +79,26 @@ def test_view_refuses_geometry_beyond_the_memory(rmem):
 def test_a_token_is_released_only_when_the_tensor_storage_dies(rmem, no_tokens):
     # Reference counting frees the storage at once: no gc.collect() needed.
     x = rmem.double([1.0, 2.0, 3.0, 4.0])
-    t = tb.view(x.address, x.nbytes, torch.float64, [4], [1], token=17)
+    t = tb.view(x.address, x.nbytes, torch.float64, [4], [1], token="17")
     part = t[1:3]  # shares the storage
     assert tb.take_released() == []
     del t
     assert tb.take_released() == []  # `part` still needs R's memory
     assert part.tolist() == [2.0, 3.0]
     del part
-    assert tb.take_released() == [17]
+    assert tb.take_released() == ["17"]
     assert tb.take_released() == []  # drained
 
 
 def test_tokens_come_back_in_release_order(rmem, no_tokens):
     x = rmem.integer([1, 2])
-    a = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token=3)
-    b = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token=1)
+    a = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token="3")
+    b = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token="1")
     del b
     del a
     released = tb.take_released()
-    assert released == [1, 3]
-    assert all(type(k) is int for k in released)
+    assert released == ["1", "3"]
+    assert all(type(k) is str for k in released)  # decimal strings, as R sends them
 
 
 def test_a_view_without_token_queues_nothing(rmem, no_tokens):

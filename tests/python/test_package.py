@@ -20,11 +20,11 @@ def test_public_names():
     assert tb.__all__ == sorted(tb.__all__)
     assert set(tb.__all__) == {
         "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
-        "devices", "fill", "from_columns", "from_r", "info", "parse", "plan", "plan_text",
+        "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "parse", "plan", "plan_text",
         "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
         "take_released", "unpack", "view",
         # _methods: the tensor side of the R methods
-        "assign", "binary", "complex_op", "describe", "head_values", "math_op", "matmul", "mean", "numel", "permute",
+        "any_na", "assign", "binary", "complex_op", "describe", "head_values", "math_op", "matmul", "mean", "na_test", "numel", "permute",
         "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
     }
     for name in tb.__all__:

@@ -264,21 +264,21 @@ def test_copy_false_still_refuses_integer_na(rmem):
 
 def test_copy_false_shared_token_is_released_when_the_tensor_dies(rmem, no_tokens):
     x = rmem.integer([1, 2, 3])
-    t = x.from_r(dtype="int32", copy=False, token=5)
+    t = x.from_r(dtype="int32", copy=False, token="5")
     assert t.data_ptr() == int(x.address)
     assert tb.take_released() == []
     row = t[1:]
     del t
     assert tb.take_released() == []
     del row
-    assert tb.take_released() == [5]
+    assert tb.take_released() == ["5"]
 
 
 def test_copy_false_copied_token_is_released_at_once(rmem, no_tokens):
     x = rmem.double([1.0, 2.0])
-    t = x.from_r(copy=False, token=6)  # float32: copied, R need not keep x
+    t = x.from_r(copy=False, token="6")  # float32: copied, R need not keep x
     assert t.data_ptr() != int(x.address)
-    assert tb.take_released() == [6]
+    assert tb.take_released() == ["6"]
     del t
     assert tb.take_released() == []
 
@@ -286,11 +286,11 @@ def test_copy_false_copied_token_is_released_at_once(rmem, no_tokens):
 def test_copy_false_token_is_released_after_a_shared_na_error(rmem, no_tokens):
     x = rmem.integer([1, None])
     with pytest.raises(NAError):
-        x.from_r(dtype="int32", copy=False, token=8)
+        x.from_r(dtype="int32", copy=False, token="8")
     # R takes the recorded error at once (which drops its traceback)
     assert tb.take_last_error()["kind"] == "na"
     gc.collect()
-    assert tb.take_released() == [8]
+    assert tb.take_released() == ["8"]
 
 
 @pytest.mark.parametrize(
@@ -301,10 +301,10 @@ def test_copy_false_token_is_released_after_a_shared_na_error(rmem, no_tokens):
 def test_copy_false_token_is_released_when_from_r_fails_early(rmem, no_tokens, kwargs):
     x = rmem.integer([1, 2])
     with pytest.raises(tb.TorchbridgeError):
-        x.from_r(copy=False, token=9, **kwargs)
+        x.from_r(copy=False, token="9", **kwargs)
     assert tb.take_last_error() is not None
     gc.collect()
-    assert tb.take_released() == [9]
+    assert tb.take_released() == ["9"]
 
 
 # --- requires_grad ------------------------------------------------------------

@@ -1074,35 +1074,35 @@ test_that("as_torch(copy = FALSE): the tensor keeps x alive", {
 test_that("as_torch(copy = FALSE) releases x once the tensor is gone", {
   skip_if_no_torch()
   flush_shared()
-  n0 <- length(ls(torchbridge:::.tb$shared))
+  n0 <- torchbridge:::shared_count()
   t <- as_torch(c(1, 2), dtype = "float64", copy = FALSE) # shared
-  expect_exact(length(ls(torchbridge:::.tb$shared)), n0 + 1L)
+  expect_exact(torchbridge:::shared_count(), n0 + 1L)
   rm(t)
   flush_shared()
-  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+  expect_exact(torchbridge:::shared_count(), n0)
 })
 
 test_that("as_torch(copy = FALSE) that copies anyway keeps nothing alive", {
   skip_if_no_torch()
   flush_shared()
-  n0 <- length(ls(torchbridge:::.tb$shared))
+  n0 <- torchbridge:::shared_count()
   t <- as_torch(c(1, 2), copy = FALSE) # float32: a cast, so a copy
   t2 <- as_torch(1:3, copy = FALSE) # int64: a cast, so a copy
   t3 <- as_torch(numeric(0), dtype = "float64", copy = FALSE) # empty: a copy
   flush_shared()
-  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+  expect_exact(torchbridge:::shared_count(), n0)
   expect_exact(from_torch(t2), 1:3)
 })
 
 test_that("as_torch(copy = FALSE) that fails keeps nothing alive", {
   skip_if_no_torch()
   flush_shared()
-  n0 <- length(ls(torchbridge:::.tb$shared))
+  n0 <- torchbridge:::shared_count()
   expect_error(as_torch(c(1, 2), dtype = "nonsense", copy = FALSE), class = "torchbridge_error_dtype")
   expect_error(as_torch(1:2, requires_grad = TRUE, copy = FALSE), class = "torchbridge_error_dtype")
   expect_error(as_torch(c(1, 2), device = "tpu", copy = FALSE), class = "torchbridge_error_device")
   flush_shared()
-  expect_exact(length(ls(torchbridge:::.tb$shared)), n0)
+  expect_exact(torchbridge:::shared_count(), n0)
 })
 
 test_that("from_torch(): an in-place op on the tensor leaves the R result unchanged", {

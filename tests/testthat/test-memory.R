@@ -56,10 +56,9 @@ test_that("conversions survive gctorture()", {
 
 test_that("copy = FALSE keeps the R object alive until the tensor is gone", {
   skip_if_no_torch()
-  state <- torchbridge:::.tb
-  before <- state$n_shared
+  before <- torchbridge:::shared_count()
   t <- as_torch(c(1, 2, 3) * 2, dtype = "float64", copy = FALSE)
-  expect_identical(state$n_shared, before + 1L)
+  expect_identical(torchbridge:::shared_count(), before + 1L)
   gc()
   gc()
   # The vector has no other reference; the tensor still reads it.
@@ -67,16 +66,14 @@ test_that("copy = FALSE keeps the R object alive until the tensor is gone", {
   rm(t)
   gc() # frees reticulate's handle, so Python frees the tensor
   as_torch(1) # releases happen on R's side at the next conversion
-  expect_identical(state$n_shared, before)
-  expect_length(ls(state$shared), before)
+  expect_identical(torchbridge:::shared_count(), before)
 })
 
 test_that("copy = FALSE that can't share releases its reference at once", {
   skip_if_no_torch()
-  state <- torchbridge:::.tb
-  before <- state$n_shared
+  before <- torchbridge:::shared_count()
   t <- as_torch(c(1, 2), copy = FALSE) # float32: a cast, so a copy
   as_torch(1)
-  expect_identical(state$n_shared, before)
+  expect_identical(torchbridge:::shared_count(), before)
   expect_identical(from_torch(t), c(1, 2))
 })

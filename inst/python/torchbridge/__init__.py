@@ -9,10 +9,11 @@ through reticulate's conversions (see ``_to_torch`` and ``_from_torch``).
 from ._devices import cuda_count, default_device, devices, resolve
 from ._dtypes import all_names, parse
 from ._errors import TorchbridgeError, take_last_error
-from ._from_torch import fill, plan, plan_text, set_scratch, unpack
+from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch, unpack
 from ._info import info
 from ._memory import column_major_strides, take_released, view
 from ._methods import (
+    any_na,
     assign,
     binary,
     complex_op,
@@ -21,6 +22,7 @@ from ._methods import (
     math_op,
     matmul,
     mean,
+    na_test,
     numel,
     permute,
     preview,
@@ -37,6 +39,7 @@ from ._to_torch import cast_tensor, from_columns, from_r
 __all__ = [
     "TorchbridgeError",
     "all_names",
+    "any_na",
     "assign",
     "binary",
     "cast_tensor",
@@ -46,6 +49,7 @@ __all__ = [
     "default_device",
     "describe",
     "devices",
+    "drop_plan",
     "fill",
     "from_columns",
     "from_r",
@@ -54,6 +58,7 @@ __all__ = [
     "math_op",
     "matmul",
     "mean",
+    "na_test",
     "numel",
     "parse",
     "permute",

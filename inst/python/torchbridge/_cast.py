@@ -1,14 +1,21 @@
 """Casts that never change a value silently.
 
-:func:`cast_into` copies ``src`` into a new tensor of the target dtype in one
-pass (cast and layout change fused in ``copy_``), after read-only checks that
-run only where the pair of dtypes needs them:
+:func:`cast_into` copies R data into a new tensor of the target dtype in one
+pass (cast and layout change fused in ``copy_``); :func:`checked_cast` casts
+a tensor. Both run the same read-only checks (:func:`validate`, and
+:func:`check_narrowed` on the result), only where the pair of dtypes needs
+them:
 
 * NA/NaN to an integer or bool type: :class:`NAError`;
-* a value outside the target's range: :class:`ValueOverflowError`;
+* a value outside the target's range: :class:`ValueOverflowError` -- for
+  floats, a finite value beyond the largest finite one, Inf into a float8
+  format that has no infinity, and zero or a negative value into
+  float8_e8m0fnu (positive powers of two only);
 * a lost fraction or a dropped non-zero imaginary part: :class:`DtypeError`.
 
-Rounding to a narrower float is allowed; overflowing it is not.
+Rounding to a narrower float is allowed, including underflow to zero (1e-10
+to float16 is 0) or to the smallest power of two (float8_e8m0fnu);
+overflowing it is not.
 """
 
 from __future__ import annotations
@@ -20,9 +27,12 @@ import torch
 
 from . import _dtypes as D
 from ._errors import DtypeError, NAError, ValueOverflowError
+from ._memory import column_major_strides
 
 
 def _fmt(v: float) -> str:
+    if isinstance(v, float) and not math.isfinite(v):
+        return "NaN" if math.isnan(v) else ("Inf" if v > 0 else "-Inf")  # as R writes them
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e16:
         return str(int(v))
     return repr(v) if isinstance(v, float) else str(v)
@@ -109,6 +119,9 @@ def _fill_na(out: torch.Tensor, mask: torch.Tensor) -> None:
         real = torch.view_as_real(out)
         na = torch.tensor([D.NA_REAL_BITS], dtype=torch.int64).view(torch.float64)[0].to(real.dtype)
         real[mask] = na.to(out.device)
+    elif is_float8(out.dtype):  # no masked_fill kernel: write the NaN byte
+        nan = torch.tensor(float("nan")).to(out.dtype).view(torch.uint8)
+        out.view(torch.uint8)[mask] = nan.to(out.device)
     else:
         out[mask] = float("nan")
 
@@ -134,6 +147,9 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
 
     Reads ``src`` only where the pair of dtypes needs it, at most once for R's
     integer and logical data (one min/max pass finds NA and the range).
+    Float targets too narrow for the values are checked here when the copy
+    can't show it (float16 from integers, float8 from anything); other float
+    narrowings are checked after the copy by :func:`check_narrowed`.
 
     Args:
         src: the values (any dtype; R's integer NA still as its sentinel).
@@ -146,21 +162,20 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
     if src.numel() == 0:
         return None
     sk, tk = D.kind(src.dtype), D.kind(target)
-    half = target in (torch.float16, torch.complex32)
     if na_sentinel is not None:
-        lo, hi = _signed_minmax(src)
-        if lo == na_sentinel:
+        mm = _signed_minmax(src)
+        mask = None
+        if mm[0] == na_sentinel:
             if tk in ("int", "bool"):
                 raise _na_error(target, "NA")
             mask = src == na_sentinel
-            if half:
-                check_range_float(src[~mask], target)
-            return mask
-        if tk == "int" and not _fits(src.dtype, target):
-            check_range(src, target, minmax=(lo, hi))
-        elif half:
-            check_range_float(src, target, minmax=(lo, hi))
-        return None
+            mm = _signed_minmax(src[~mask])
+        if mm is not None:
+            if tk == "int" and not _fits(src.dtype, target):
+                check_range(src, target, minmax=mm)
+            elif tk in ("float", "complex"):
+                _check_float_range(mm[0], mm[1], target)
+        return mask
     if src.dtype == target:
         return None
     if tk in ("int", "bool") and sk in ("float", "complex"):
@@ -172,21 +187,53 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
             _check_fraction(src, target)
         elif sk == "int" and not _fits(src.dtype, target):
             check_range(src, target)
-    elif half and sk == "int":
-        check_range_float(src, target)
+    elif tk in ("float", "complex") and sk in ("int", "bool") and _narrow_for_ints(target):
+        mm = _signed_minmax(src.to(torch.uint8) if sk == "bool" else src)
+        _check_float_range(mm[0], mm[1], target)
+    elif tk == "float" and sk in ("float", "complex") and is_float8(target):
+        check_range_low_float(src, target)
     return None
 
 
-def check_range_float(src: torch.Tensor, target: torch.dtype, minmax=None) -> None:
-    """Raise ValueOverflowError if an integer of ``src`` is beyond a float16 ``target``."""
-    mm = minmax if minmax is not None else _signed_minmax(src)
-    if mm is None:
-        return
-    fmax = D.float_max(torch.float16 if target == torch.complex32 else target)
-    lo, hi = mm
+def is_float8(dt: torch.dtype) -> bool:
+    """A float dtype without the kernels to check a copy's result (float8)."""
+    return dt.is_floating_point and dt not in D.FLOAT_DTYPES
+
+
+#: float8 formats that have no infinity (Inf would saturate or become NaN).
+_NO_INF = {getattr(torch, n) for n in ("float8_e4m3fn", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu")
+           if hasattr(torch, n)}
+#: float8 formats without a sign or a zero: only positive powers of two.
+_POSITIVE_ONLY = {getattr(torch, n) for n in ("float8_e8m0fnu",) if hasattr(torch, n)}
+
+
+def _real_float(target: torch.dtype) -> torch.dtype:
+    return {torch.complex32: torch.float16, torch.complex64: torch.float32,
+            torch.complex128: torch.float64}.get(target, target)
+
+
+def _narrow_for_ints(target: torch.dtype) -> bool:
+    """Whether an integer may be beyond the finite range of float ``target``."""
+    return D.float_max(_real_float(target)) < 2.0**64
+
+
+def _check_float_range(lo: float, hi: float, target: torch.dtype) -> None:
+    """Raise if finite values from ``lo`` to ``hi`` don't fit float ``target``."""
+    real = _real_float(target)
+    fmax = D.float_max(real)
     if lo < -fmax or hi > fmax:
-        bad = lo if lo < -fmax else hi
-        raise _float_overflow(target, bad)
+        raise _float_overflow(target, lo if lo < -fmax else hi)
+    if real in _POSITIVE_ONLY and lo <= 0:
+        raise _positive_only(target, lo)
+
+
+def _positive_only(target: torch.dtype, bad) -> ValueOverflowError:
+    return ValueOverflowError(
+        f"Can't convert to {D.name(target)}: a value is outside its range.",
+        [("x", f"Found {_fmt(bad)}; {D.name(target)} holds only positive powers of two "
+               f"({_fmt(float(torch.finfo(target).tiny))} to {_fmt(D.float_max(target))})."),
+         ("i", 'Choose another `dtype` (e.g. "float32").')],
+    )
 
 
 _WIDER = {
@@ -196,10 +243,11 @@ _WIDER = {
 
 
 def _float_overflow(target: torch.dtype, bad) -> ValueOverflowError:
-    limit = D.float_max({torch.complex32: torch.float16, torch.complex64: torch.float32}.get(target, target))
+    limit = D.float_max(_real_float(target))
+    what = "" if not (isinstance(bad, float) and math.isinf(bad)) else f"; {D.name(target)} has no infinity"
     return ValueOverflowError(
         f"Can't convert to {D.name(target)}: a value is outside its range.",
-        [("x", f"Found {_fmt(bad)}; the largest finite {D.name(target)} is {_fmt(limit)}."),
+        [("x", f"Found {_fmt(bad)}{what}; the largest finite {D.name(target)} is {_fmt(limit)}."),
          ("i", f'Choose a wider `dtype` (e.g. "{_WIDER.get(target, "float64")}"), or rescale the data first.')],
     )
 
@@ -224,26 +272,53 @@ def check_float_overflow(src: torch.Tensor, out: torch.Tensor, target: Optional[
 
 
 def check_range_low_float(src: torch.Tensor, target: torch.dtype) -> None:
-    """Before a copy to a float8 dtype: finite values must fit (some float8
-    dtypes have no Inf and would saturate silently)."""
+    """Before a float copy to a float8 dtype (no kernels to check the
+    result): finite values must fit, Inf needs a format that has it, and the
+    sign- and zero-less formats need positive values."""
     vals = src if src.dtype.is_floating_point else src.to(torch.float64)
+    if target in _NO_INF:
+        inf = torch.isinf(vals)
+        if bool(inf.any()):
+            raise _float_overflow(target, float(vals[inf].flatten()[0]))
     finite = vals[torch.isfinite(vals)]
     if finite.numel() == 0:
         return
     lo, hi = torch.aminmax(finite)
-    limit = float(torch.finfo(target).max)
-    if float(hi) > limit or float(lo) < -limit:
-        raise _float_overflow(target, float(hi) if float(hi) > limit else float(lo))
+    _check_float_range(float(lo), float(hi), target)
 
 
 def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
     """Whether a float/complex copy may overflow to Inf."""
-    def bits(dt):
-        if dt.is_complex:
-            dt = {torch.complex32: torch.float16, torch.complex64: torch.float32}.get(dt, torch.float64)
-        return D.float_max(dt)
     sk, tk = D.kind(src_dtype), D.kind(target)
-    return sk in ("float", "complex") and tk in ("float", "complex") and bits(target) < bits(src_dtype)
+    return (sk in ("float", "complex") and tk in ("float", "complex")
+            and D.float_max(_real_float(target)) < D.float_max(_real_float(src_dtype)))
+
+
+def check_narrowed(src: torch.Tensor, out: torch.Tensor, target: Optional[torch.dtype] = None) -> None:
+    """After copying ``src`` into ``out``: no finite value became Inf (the
+    float narrowings :func:`validate` leaves to the result)."""
+    if narrows_float(src.dtype, out.dtype) and not is_float8(_real_float(out.dtype)):
+        check_float_overflow(src, out, target)
+
+
+def checked_cast(t: torch.Tensor, target: torch.dtype) -> torch.Tensor:
+    """Tensor ``t`` as ``target`` under the no-silent-change rules of R data
+    (see the module docstring); differentiable when ``t`` requires grad.
+
+    This is the one cast for tensors: values assigned into a tensor, R
+    numbers next to one, and tensors given to ``as_torch(dtype =)`` all go
+    through it; R vectors go through :func:`cast_into`, with the same checks.
+    """
+    if t.dtype == target:
+        return t
+    plain = t.detach().resolve_conj().resolve_neg()
+    if plain.is_complex() and not target.is_complex:
+        complex_parts(plain.real, plain.imag, target)
+        t, plain = t.real, plain.real
+    validate(plain, target)
+    out = t.to(target)
+    check_narrowed(plain, out.detach())
+    return out
 
 
 def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
@@ -273,8 +348,7 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
             if out.numel():
                 parts = torch.view_as_real(out)
                 parts.copy_(src)
-                if narrows_float(src.dtype, parts.dtype):
-                    check_float_overflow(src, parts, target)
+                check_narrowed(src, parts, target)
             return out
         src = complex_parts(src[..., 0], src[..., 1], target)
     elif src.is_complex() and not target.is_complex:
@@ -282,16 +356,12 @@ def cast_into(src: torch.Tensor, target: torch.dtype, shape: Sequence[int],
     if flat is not None:
         mask = validate(flat, target, na_sentinel)
         if mask is not None:  # back to src's geometry
-            from ._memory import column_major_strides
             mask = mask.as_strided(tuple(shape), column_major_strides(shape))
     else:
         mask = validate(src, target, na_sentinel)
     if out.numel():
-        if target.is_floating_point and target not in D.FLOAT_DTYPES:
-            check_range_low_float(src, target)  # float8: no kernels to check the result
         out.copy_(src)
-        if narrows_float(src.dtype, target) and target in D.FLOAT_DTYPES:
-            check_float_overflow(src, out)
+        check_narrowed(src, out)
         if mask is not None:
             _fill_na(out, mask.to(out.device))
     return out

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import platform
-import re
 from typing import Any, Dict, List
 
 import torch
 
 from ._errors import DeviceError, NoGPUError, record
 
-_CUDA = re.compile(r"^cuda(:(\d+))?$")
 
 
 def _mps_available() -> bool:
@@ -32,7 +30,9 @@ def _no_cuda_reason() -> str:
 def resolve(spec: Any) -> torch.device:
     """Turn a device spec into a concrete, available ``torch.device``.
 
-    ``"auto"`` picks cuda, then mps, then cpu.
+    ``"auto"`` picks cuda, then mps, then cpu. Every string torch accepts
+    for these devices works (``"cpu:0"``, ``"mps:0"``, ``"cuda:1"``), and
+    ``torch.device`` objects; ``"cpu:0"`` is the CPU, as for torch.
 
     Raises:
         DeviceError: the spec names no device torchbridge knows.
@@ -52,36 +52,38 @@ def resolve(spec: Any) -> torch.device:
         if _mps_available():
             return torch.device("mps")
         return torch.device("cpu")
-    if spec == "cpu":
+    try:
+        dev = torch.device(spec)
+    except (RuntimeError, ValueError):
+        dev = None
+    if dev is None or dev.type not in ("cpu", "mps", "cuda"):
+        raise DeviceError(
+            "`device` must name a device torchbridge knows.",
+            [("x", f"Got {spec!r}."), ("i", 'Use "cpu", "cuda", "cuda:N", "mps" or "auto".')],
+        )
+    if dev.type == "cpu":
         return torch.device("cpu")
-    if spec == "mps":
+    if dev.type == "mps":
         if not _mps_available():
             raise NoGPUError(
-                'Can\'t use device "mps": Apple\'s Metal backend is not available.',
+                f'Can\'t use device "{spec}": Apple\'s Metal backend is not available.',
                 [("x", f"{_build()} on {platform.system()} {platform.machine()} has no usable MPS device."),
                  ("i", 'MPS needs macOS 12.3+ on Apple silicon; use device = "cpu" or "auto" elsewhere.')],
             )
         return torch.device("mps")
-    m = _CUDA.match(spec)
-    if m:
-        if not torch.cuda.is_available():
-            raise NoGPUError(
-                f'Can\'t use device "{spec}": CUDA is not available.',
-                [("x", _no_cuda_reason()),
-                 ("i", 'Install a CUDA build with `install_torch(cuda = "12.6")` (see `?install_torch`), or use device = "auto" to fall back to the CPU.')],
-            )
-        index = int(m.group(2)) if m.group(2) else None
-        count = torch.cuda.device_count()
-        if index is not None and index >= count:
-            raise NoGPUError(
-                f'Can\'t use device "{spec}": there is no such CUDA device.',
-                [("x", f"This machine has {count} CUDA device{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1}).")],
-            )
-        return torch.device(spec)
-    raise DeviceError(
-        "`device` must name a device torchbridge knows.",
-        [("x", f"Got {spec!r}."), ("i", 'Use "cpu", "cuda", "cuda:N", "mps" or "auto".')],
-    )
+    if not torch.cuda.is_available():
+        raise NoGPUError(
+            f'Can\'t use device "{spec}": CUDA is not available.',
+            [("x", _no_cuda_reason()),
+             ("i", 'Install a CUDA build with `install_torch(cuda = "12.6")` (see `?install_torch`), or use device = "auto" to fall back to the CPU.')],
+        )
+    count = torch.cuda.device_count()
+    if dev.index is not None and dev.index >= count:
+        raise NoGPUError(
+            f'Can\'t use device "{spec}": there is no such CUDA device.',
+            [("x", f"This machine has {count} CUDA device{'s' if count != 1 else ''} (cuda:0 to cuda:{count - 1}).")],
+        )
+    return dev
 
 
 @record

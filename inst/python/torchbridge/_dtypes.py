@@ -83,11 +83,12 @@ def check_target(dt: torch.dtype) -> torch.dtype:
     """``dt`` if R data can be cast to it.
 
     Raises:
-        DtypeError: a quantized or bit-packed dtype, which need a scale or a
-            packing that a plain cast can't supply.
+        DtypeError: a quantized or bit-packed dtype (``float4_e2m1fn_x2``
+            packs two numbers in a byte), which need a scale or a packing
+            that a plain cast can't supply.
     """
     n = name(dt)
-    if n.startswith(("qint", "quint", "bits")) or n in _SUB_BYTE:
+    if n.startswith(("qint", "quint", "bits")) or n in _SUB_BYTE or n.endswith("_x2"):
         raise DtypeError(
             f"Can't cast to {n}: it is not a plain numeric dtype.",
             [("i", "Quantized dtypes need a scale: convert to float32, then use `torch$quantize_per_tensor()`.")

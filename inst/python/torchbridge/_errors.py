@@ -8,6 +8,7 @@ for it with :func:`take_last_error` and raises the matching classed R error.
 from __future__ import annotations
 
 import functools
+import traceback
 from typing import Any, Callable, Dict, List, Optional, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -92,12 +93,62 @@ class IndexTypeError(TorchbridgeError):
 
 _last: Dict[str, Any] = {"error": None}
 
+#: Words in torch's messages that mean it has no kernel for a dtype (or
+#: can't promote or cast between dtypes), not that the computation failed.
+_DTYPE_WORDS = ("not implemented for", "Promotion for", "can't be cast", "cannot be cast",
+                "result type", "not supported for", "Unsupported dtype", "unsupported dtype")
+_OOM_WORDS = ("out of memory", "can't allocate memory", "Cannot allocate memory",
+              "not enough memory", "DefaultCPUAllocator")
+
+
+def first_line(e: BaseException) -> str:
+    """The first line of an exception's message (torch adds long notes)."""
+    text = str(e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
+
+
+def is_out_of_memory(e: BaseException) -> bool:
+    import torch
+
+    oom = getattr(torch, "OutOfMemoryError", MemoryError)
+    if isinstance(e, (oom, MemoryError)):
+        return True
+    text = str(e)
+    return any(w in text for w in _OOM_WORDS)
+
+
+def kind_of(e: BaseException) -> str:
+    """The R error class for an exception torch raised: ``"torch"`` when the
+    computation failed (out of memory, a kernel error), ``"dtype"`` when
+    torch has no kernel for the dtypes it was given."""
+    if is_out_of_memory(e):
+        return "torch"
+    if isinstance(e, NotImplementedError) or any(w in str(e) for w in _DTYPE_WORDS):
+        return "dtype"
+    return "torch"
+
+
+def torch_failure(e: BaseException, what: str, bullets: Optional[List[tuple]] = None,
+                  dtype_message: Optional[str] = None) -> TorchbridgeError:
+    """A classed error for exception ``e`` raised by torch while doing ``what``
+    (e.g. "apply `+`"), with torch's message as a bullet. Out-of-memory and
+    other runtime failures are ``torch`` errors; missing kernels ``dtype``
+    errors, headed ``dtype_message`` when given."""
+    bullets = list(bullets or [])
+    text = ("x", f"torch: {first_line(e)}")
+    if is_out_of_memory(e):
+        return TorchbridgeError(f"Can't {what}: torch ran out of memory.", bullets + [text, (
+            "i", "Free memory (remove unused tensors, then `gc()`), or work on smaller pieces.")])
+    if kind_of(e) == "dtype":
+        return DtypeError(dtype_message or f"Can't {what} with these dtypes.", bullets + [text])
+    return TorchbridgeError(f"Can't {what}: torch raised an error.", bullets + [text])
+
 
 def _describe(e: BaseException) -> Dict[str, Any]:
     if isinstance(e, TorchbridgeError):
         kind, message, bullets, text = e.kind, e.message, e.bullets, e.message
     else:
-        kind, message, bullets, text = "torch", None, [], str(e)
+        kind, message, bullets, text = kind_of(e), None, [], str(e)
     return {
         "kind": kind,
         "message": message,
@@ -109,8 +160,10 @@ def _describe(e: BaseException) -> Dict[str, Any]:
 def record(fun: F) -> F:
     """Decorate a public entry point so R can recover the exception it raised.
 
-    Only a description is kept, not the exception: its traceback would keep
-    the failed call's tensors (and views of R memory) alive.
+    Only a description is kept. The exception itself still travels to R,
+    which keeps it: its traceback frames (and those of the exceptions it was
+    raised from) are cleared first, so they don't keep the failed call's
+    tensors (and views of R memory, device memory) alive.
     """
 
     @functools.wraps(fun)
@@ -119,9 +172,25 @@ def record(fun: F) -> F:
             return fun(*args, **kwargs)
         except BaseException as e:  # described, then re-raised unchanged
             _last["error"] = _describe(e)
+            _clear_frames(e)
+            del args, kwargs
             raise
 
     return wrapper  # type: ignore[return-value]
+
+
+def _clear_frames(e: BaseException) -> None:
+    """Drop the local variables of the finished frames of ``e``'s traceback
+    and of the exceptions chained to it (``raise ... from``)."""
+    seen = set()
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if e.__traceback__ is not None:
+            traceback.clear_frames(e.__traceback__)
+        nxt = e.__cause__ or e.__context__
+        if e.__suppress_context__:
+            e.__context__ = None
+        e = nxt
 
 
 def take_last_error() -> Optional[Dict[str, Any]]:

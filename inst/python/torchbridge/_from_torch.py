@@ -42,7 +42,28 @@ def _overflow(lo: int, hi: int, limit_lo: int, limit_hi: int, target: str, hints
     )
 
 
+def check_storage(t: torch.Tensor) -> None:
+    """Refuse a strided tensor whose elements lie (partly) outside its
+    storage, as after ``a.untyped_storage().resize_(0)`` on the base of a
+    view: reading it would read memory that is not the tensor's."""
+    if t.layout != torch.strided or getattr(t, "is_nested", False) or t.is_meta or t.numel() == 0:
+        return
+    try:
+        nbytes = t.untyped_storage().nbytes()
+    except (RuntimeError, NotImplementedError):
+        return  # tensor subclasses without a plain storage
+    last = t.storage_offset() + sum((int(d) - 1) * int(s) for d, s in zip(t.shape, t.stride()))
+    if t.storage_offset() < 0 or min(t.stride(), default=0) < 0 or (last + 1) * t.element_size() > nbytes:
+        raise UnsupportedTensorError(
+            "Can't use this tensor: its elements lie outside its memory.",
+            [("x", f"It needs {(last + 1) * t.element_size()} bytes of storage; the storage has {nbytes}."),
+             ("i", "Its storage was resized or freed (e.g. with `untyped_storage()$resize_()`) after it was made; "
+                   "make the tensor again.")],
+        )
+
+
 def _check_unsupported(t: torch.Tensor) -> None:
+    check_storage(t)
     if t.layout != torch.strided:
         layout = str(t.layout).replace("torch.", "")
         raise UnsupportedTensorError(
@@ -155,6 +176,12 @@ def plan_text(x: Any, int64: str = "integer") -> str:
     rtype, n, dims, warn, in_scratch = plan(x, int64)
     shown = "" if dims is None else ",".join(str(d) for d in dims)
     return f"{rtype};{n};{shown};{int(warn)};{int(in_scratch)}"
+
+
+@record
+def drop_plan() -> None:
+    """Forget the planned tensor (R could not allocate its result)."""
+    _pending["tensor"] = None
 
 
 @record

@@ -24,7 +24,7 @@ _from_memory.argtypes = (ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_int)
 
 #: Tokens of shared R objects whose tensors are gone. Appended from any thread
 #: (deque.append is atomic); drained by R on its main thread.
-_released: Deque[int] = collections.deque()
+_released: Deque[str] = collections.deque()
 
 
 def column_major_strides(shape: Sequence[int]) -> Tuple[int, ...]:
@@ -38,7 +38,7 @@ def column_major_strides(shape: Sequence[int]) -> Tuple[int, ...]:
 
 
 def view(address: str, nbytes: int, dtype: torch.dtype, shape: Sequence[int],
-         strides: Sequence[int], token: Optional[int] = None) -> torch.Tensor:
+         strides: Sequence[int], token: Optional[str] = None) -> torch.Tensor:
     """A tensor over ``nbytes`` of memory at ``address`` with the given strides.
 
     Args:
@@ -47,17 +47,17 @@ def view(address: str, nbytes: int, dtype: torch.dtype, shape: Sequence[int],
         dtype: how to read the memory.
         shape, strides: the tensor's geometry in elements.
         token: when given, the memory is an R object kept alive by R under this
-            token until the tensor's storage is freed; the token is then queued
+            token (a decimal string; tokens never repeat) until the tensor's storage is freed; the token is then queued
             for :func:`take_released`.
     """
     buf = _from_memory(int(address), int(nbytes), _PyBUF_WRITE)
     if token is not None:
-        weakref.finalize(buf, _released.append, int(token))
+        weakref.finalize(buf, _released.append, str(token))
     flat = torch.frombuffer(buf, dtype=dtype)
     return flat.as_strided(tuple(shape), tuple(strides))
 
 
-def take_released() -> List[int]:
+def take_released() -> List[str]:
     """Tokens of R objects no tensor needs any more (and forget them)."""
     out = []
     while True:

@@ -28,7 +28,7 @@ from typing import Any, List, Optional, Sequence, Tuple, Union
 import torch
 
 from . import _dtypes as D
-from ._cast import cast_into, check_float_overflow, complex_parts, validate
+from ._cast import cast_into, checked_cast
 from ._errors import (
     DeviceError,
     DtypeError,
@@ -41,10 +41,12 @@ from ._errors import (
     TorchbridgeError,
     UnsupportedTensorError,
     ValueOverflowError,
+    first_line,
     record,
+    torch_failure,
 )
-from ._memory import column_major_strides
-from ._from_torch import _check_unsupported
+from ._from_torch import _check_unsupported, check_storage
+from ._overflow import check_exact, reference_of, wide
 from ._to_torch import _r_view
 
 _R_INT_MAX = 2**31 - 1
@@ -119,6 +121,7 @@ class _RValue:
 def _as_value(v: Any) -> Any:
     """A descriptor list becomes an :class:`_RValue`; tensors and scalars stay."""
     if isinstance(v, torch.Tensor):
+        check_storage(v)
         return v
     if isinstance(v, (list, tuple)):
         return _RValue(v)
@@ -154,23 +157,15 @@ def _kind_sample(v: Any) -> Scalar:
 
 
 def _scalar_tensor(s: Scalar, target: torch.dtype, dev: torch.device) -> torch.Tensor:
-    """A 0-d ``target`` tensor holding the R number ``s``, made on ``dev``."""
-    kind = D.kind(target)
-    if kind == "int" and not isinstance(s, bool):
-        lo, hi = D.int_range(target)
-        if not lo <= s <= hi:
-            raise ValueOverflowError(
-                f"Can't convert to {D.name(target)}: a value is outside its range.",
-                [("x", f"Found {s}; {D.name(target)} holds {lo} to {hi}.")],
-            )
-    elif kind == "float" and isinstance(s, (int, float)) and not isinstance(s, bool):
-        limit = D.float_max(target) if target in D.FLOAT_DTYPES else float(torch.finfo(target).max)
-        if math.isfinite(s) and abs(s) > limit:
-            raise ValueOverflowError(
-                f"Can't convert to {D.name(target)}: a value is outside its range.",
-                [("x", f"Found {s:g}; the largest finite {D.name(target)} is {limit:g}.")],
-            )
-    return torch.full((), s, dtype=target, device=dev)
+    """A 0-d ``target`` tensor holding the R number ``s``, made on ``dev``.
+
+    The number is first held exactly (float64, int64, complex128 or bool),
+    then cast by the one checked cast, as a vector of length 1 would be.
+    """
+    exact = (torch.bool if isinstance(s, bool) else torch.int64 if isinstance(s, int)
+             else torch.complex128 if isinstance(s, complex) else torch.float64)
+    home = dev if dev.type != "mps" else torch.device("cpu")  # MPS has no float64
+    return checked_cast(torch.tensor(s, dtype=exact, device=home), target).to(dev)
 
 
 def _conform(v: Any, t: torch.Tensor, target: torch.dtype, names: Sequence[str],
@@ -332,17 +327,13 @@ def _op_error(op: str, names: Sequence[str], values: Sequence[Any], x: torch.Ten
             f"Can't apply `{op}` to tensors whose shapes don't broadcast.",
             sides + [("i", "Compared from the last dim, each pair of dims must be equal, or one of them 1.")],
         )
-    text = str(e).strip().split("\n")[0]
-    if "ZeroDivisionError" in text:
+    if "ZeroDivisionError" in first_line(e):
         return NAError(
             f"Can't compute `{op}` of integers with a zero divisor.",
             sides + [("i", "R gives NA here, and integer tensors have no missing value; "
                            "use a float dtype, where the result is NaN or Inf.")],
         )
-    return DtypeError(
-        f"Can't apply `{op}` to these dtypes.",
-        sides + [("x", f"torch: {text}")],
-    )
+    return torch_failure(e, f"apply `{op}`", sides, f"Can't apply `{op}` to these dtypes.")
 
 
 @record
@@ -368,26 +359,32 @@ def binary(op: str, a: Any, b: Any) -> torch.Tensor:
         raise InputTypeError(f"`{op}` needs a tensor on one side.", _sides(_OP_NAMES, values))
     try:
         x, y = _prepare(op, x, y)
-        return fun(x, y)
+        out = fun(x, y)
     except RuntimeError as e:
         raise _op_error(op, _OP_NAMES, values, x, y, e) from None
+    if op in _INTEGER_ARITH:
+        check_exact(out, reference_of(fun, x, y), op, _sides(_OP_NAMES, values))
+    return out
 
 
 @record
 def unary(op: str, x: torch.Tensor) -> torch.Tensor:
     """``-x``, ``+x`` or ``!x``. Logicals count as integers for ``-`` and
-    ``+``; ``!`` is a logical not for every dtype (non-zero is TRUE)."""
+    ``+``; ``!`` is a logical not for every dtype (non-zero is TRUE). ``-x``
+    of an integer that has no negative in the dtype is an overflow error."""
+    check_storage(x)
+    t = x.to(torch.int64) if x.dtype == torch.bool else x
     try:
         if op == "!":
             return torch.logical_not(x)
         if op == "-":
-            return torch.neg(x.to(torch.int64) if x.dtype == torch.bool else x)
+            return check_exact(torch.neg(t), reference_of(torch.neg, t), "-",
+                               [("x", f"`e1` is {_describe_tensor(x)}.")])
         if op == "+":
-            return x.to(torch.int64) if x.dtype == torch.bool else x.clone()
+            return t if t is not x else x.clone()
     except RuntimeError as e:
-        raise DtypeError(f"Can't apply unary `{op}` to this tensor.",
-                         [("x", f"`e1` is {_describe_tensor(x)}."),
-                          ("x", f"torch: {str(e).strip().splitlines()[0]}")]) from None
+        raise torch_failure(e, f"apply unary `{op}`", [("x", f"`e1` is {_describe_tensor(x)}.")],
+                            f"Can't apply unary `{op}` to this tensor.") from None
     raise InputTypeError(f"`{op}` is not a unary operator.")
 
 
@@ -592,6 +589,9 @@ _INTEGRAL = {
     "cummin": _cum(torch.cummin),
 }
 _IDENTITY_ON_INT = {"floor", "ceiling", "trunc"}
+#: Those whose integer results can pass the dtype's range (abs() of the
+#: smallest int64, sums and products).
+_MAY_OVERFLOW = {"abs", "cumsum", "cumprod"}
 
 #: Functions with fractional results: integer and logical tensors become the
 #: default float dtype first.
@@ -631,14 +631,16 @@ def _log(t: torch.Tensor, base: Optional[float]) -> torch.Tensor:
         return torch.log10(t)
     if base == 2:
         return torch.log2(t)
-    return torch.log(t) / math.log(base)
+    # As R: log(x) / log(base), so base 0 gives -0 or NaN and a negative base NaN.
+    lb = math.log(base) if base > 0 else (-math.inf if base == 0 else math.nan)
+    return torch.log(t) / lb
 
 
 def _round_like_r(t: torch.Tensor, digits: float, fun) -> torch.Tensor:
     if D.kind(t.dtype) == "int":
         if fun is _fround and digits >= 0:
             return t.clone()
-        return fun(_work_float(t), digits).round().to(t.dtype)
+        return checked_cast(fun(_work_float(t), digits).round(), t.dtype)
     if t.is_complex():
         return torch.complex(fun(_work_float(t.real), digits), fun(_work_float(t.imag), digits)).to(t.dtype)
     return fun(_work_float(t), digits).to(t.dtype)
@@ -653,6 +655,7 @@ def math_op(op: str, x: torch.Tensor, arg: Optional[float] = None) -> torch.Tens
         x: the tensor.
         arg: ``digits`` for round() and signif(), ``base`` for log().
     """
+    check_storage(x)
     t = x.to(torch.int64) if x.dtype == torch.bool else x
     try:
         if op in ("round", "signif"):
@@ -661,7 +664,10 @@ def math_op(op: str, x: torch.Tensor, arg: Optional[float] = None) -> torch.Tens
         if op in _INTEGRAL:
             if op in _IDENTITY_ON_INT and D.kind(t.dtype) == "int":
                 return t.clone()
-            return _INTEGRAL[op](t)
+            out = _INTEGRAL[op](t)
+            if op in _MAY_OVERFLOW:
+                check_exact(out, reference_of(_INTEGRAL[op], t), f"{op}()", [("x", f"`x` is {_describe_tensor(x)}.")])
+            return out
         if op == "log" or op in _FLOAT:
             if D.kind(t.dtype) == "int":
                 t = t.to(_default_float())
@@ -669,10 +675,8 @@ def math_op(op: str, x: torch.Tensor, arg: Optional[float] = None) -> torch.Tens
                 return _log(t, arg)
             return _FLOAT[op](t)
     except RuntimeError as e:
-        raise DtypeError(
-            f"Can't apply `{op}()` to {_article(D.name(x.dtype))} {D.name(x.dtype)} tensor.",
-            [("x", f"`x` is {_describe_tensor(x)}."), ("x", f"torch: {str(e).strip().splitlines()[0]}")],
-        ) from None
+        raise torch_failure(e, f"apply `{op}()`", [("x", f"`x` is {_describe_tensor(x)}.")],
+                            f"Can't apply `{op}()` to {_article(D.name(x.dtype))} {D.name(x.dtype)} tensor.") from None
     raise InputTypeError(f"`{op}()` is not in R's Math group.")
 
 
@@ -682,6 +686,7 @@ def complex_op(op: str, x: torch.Tensor) -> torch.Tensor:
     tensor on ``x``'s device. ``Re``, ``Im``, ``Mod`` and ``Arg`` give real
     floats (integer and bool tensors the default float dtype, as R gives
     doubles); ``Conj`` keeps the dtype."""
+    check_storage(x)
     if op == "Conj":
         return x.conj().resolve_conj() if x.is_complex() else x.clone()
     t = x if D.kind(x.dtype) in ("float", "complex") else x.to(_default_float())
@@ -694,6 +699,59 @@ def complex_op(op: str, x: torch.Tensor) -> torch.Tensor:
     if op == "Arg":
         return torch.angle(t)
     raise InputTypeError(f"`{op}()` is not in R's Complex group.")
+
+
+# --- is.na() and friends -------------------------------------------------------------
+
+
+def _is_r_na(t: torch.Tensor) -> torch.Tensor:
+    """Where float64 ``t`` holds R's NA (a NaN whose low word is 1954), as
+    R_IsNA() tells; other float dtypes can't hold it (a cast drops it)."""
+    if t.dtype != torch.float64:
+        return torch.zeros(t.shape, dtype=torch.bool, device=t.device)
+    low = t.view(torch.int64) & 0xFFFFFFFF
+    return torch.isnan(t) & (low == 1954)
+
+
+def _na_test_real(op: str, t: torch.Tensor) -> torch.Tensor:
+    if op == "is.na":
+        return torch.isnan(t)
+    if op == "is.nan":
+        return torch.isnan(t) & ~_is_r_na(t)
+    if op == "is.finite":
+        return torch.isfinite(t)
+    return torch.isinf(t)
+
+
+@record
+def na_test(op: str, x: torch.Tensor) -> torch.Tensor:
+    """R's ``is.na()``, ``is.nan()``, ``is.finite()`` or ``is.infinite()``:
+    a bool tensor of ``x``'s shape on its device, the same as the R function
+    gives for ``from_torch(x)``. NaN is NA (``is.na``); ``is.nan`` is TRUE
+    for NaN except R's NA bit pattern (kept only by float64). Complex
+    numbers follow R: NA or NaN if either part is, finite if both parts are.
+    Integer and bool tensors have no NA, NaN or Inf."""
+    check_storage(x)
+    if op not in ("is.na", "is.nan", "is.finite", "is.infinite"):
+        raise InputTypeError(f"`{op}()` is not a missing-value test.")
+    t = x.detach()
+    if D.kind(t.dtype) in ("int", "bool"):
+        fill = op == "is.finite"
+        return torch.full(tuple(t.shape), fill, dtype=torch.bool, device=t.device)
+    if t.is_complex():
+        parts = torch.view_as_real(t.resolve_conj().resolve_neg())
+        re, im = _na_test_real(op, parts[..., 0]), _na_test_real(op, parts[..., 1])
+        return re & im if op == "is.finite" else re | im
+    return _na_test_real(op, t.resolve_neg())
+
+
+@record
+def any_na(x: torch.Tensor) -> bool:
+    """R's ``anyNA()``: whether ``x`` has a NaN (or, complex, a NaN part)."""
+    check_storage(x)
+    if D.kind(x.dtype) in ("int", "bool") or x.numel() == 0:
+        return False
+    return bool(torch.isnan(x.detach()).any())
 
 
 # --- the Summary group and mean() ---------------------------------------------------
@@ -794,7 +852,7 @@ def summary(op: str, items: List[Any], na_rm: bool = False) -> torch.Tensor:
         raise InputTypeError(f"`{op}()` needs a tensor.")
     ref = tensors[0]
     names = [f"..{i + 1}" for i in range(len(values))]
-    parts = []
+    parts, inputs = [], []
     for i, v in enumerate(values):
         if not isinstance(v, torch.Tensor):
             target = torch.result_type(ref, _kind_sample(v))
@@ -805,18 +863,27 @@ def summary(op: str, items: List[Any], na_rm: bool = False) -> torch.Tensor:
         elif v.device != ref.device:
             raise DeviceError(f"Can't compute `{op}()` of tensors on different devices.",
                               _sides(names, values))
-        parts.append(_reduce(op, v, na_rm, names[i]))
+        inputs.append(v)
+        try:
+            parts.append(_reduce(op, v, na_rm, names[i]))
+        except RuntimeError as e:
+            raise torch_failure(e, f"compute `{op}()`", _sides(names, values)) from None
     try:
-        return _combine(op, parts)
+        out = _combine(op, parts)
     except RuntimeError as e:
-        raise DtypeError(f"Can't combine these values in `{op}()`.",
-                         _sides(names, values) + [("x", f"torch: {str(e).strip().splitlines()[0]}")]) from None
+        raise torch_failure(e, f"combine these values in `{op}()`", _sides(names, values),
+                            f"Can't combine these values in `{op}()`.") from None
+    if op in ("sum", "prod") and not all(v.dtype == torch.bool for v in inputs):
+        check_exact(out, lambda: _combine(op, [_reduce(op, wide(v), na_rm, "") for v in inputs]),
+                    f"{op}()", _sides(names, values))
+    return out
 
 
 @record
 def mean(x: torch.Tensor, na_rm: bool = False) -> torch.Tensor:
     """The mean as a 0-d tensor; integers and logicals give the default float
     dtype, as R gives a double. ``na_rm`` skips NaN; no values give NaN."""
+    check_storage(x)
     t = x if D.kind(x.dtype) in ("float", "complex") else x.to(_default_float())
     if na_rm and D.kind(t.dtype) in ("float", "complex"):
         ok = ~torch.isnan(t)
@@ -865,10 +932,16 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
     nonconf = ShapeError("Can't multiply: the dims are not conformable.",
                          _sides(names, values) + [("i", "The columns of `x` must match the rows of `y`.")])
     if x.dim() > 2 or y.dim() > 2:
+        if x.dim() == 0 or y.dim() == 0 or x.shape[-1] != y.shape[-2 if y.dim() >= 2 else -1]:
+            raise nonconf
         try:
-            return torch.matmul(x, y)
+            torch.broadcast_shapes(x.shape[:-2], y.shape[:-2])
         except RuntimeError:
             raise nonconf from None
+        try:
+            return torch.matmul(x, y)
+        except RuntimeError as e:
+            raise torch_failure(e, "multiply", _sides(names, values)) from None
     if x.dim() <= 1 and y.dim() <= 1:
         lx, ly = x.numel(), y.numel()
         X = x.reshape(1, lx)
@@ -887,7 +960,10 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
         X, Y = x, y
     if X is None or Y is None or X.shape[1] != Y.shape[0]:
         raise nonconf
-    return torch.matmul(X, Y)
+    try:
+        return torch.matmul(X, Y)
+    except RuntimeError as e:
+        raise torch_failure(e, "multiply", _sides(names, values)) from None
 
 
 @record
@@ -922,9 +998,13 @@ def permute(x: torch.Tensor, perm: Optional[List[int]] = None, resize: bool = Tr
                 [("x", f"`perm` is ({', '.join(str(i + 1) for i in p)}); `a` is {_describe_tensor(x)}."),
                  ("i", f"Use each of 1 to {nd} once.")],
             )
+    check_storage(x)
     out = x.permute(p)
     if not resize:
-        return _from_column_major(_column_major_flat(out), list(x.shape)).contiguous()
+        out = _from_column_major(_column_major_flat(out), list(x.shape))
+        if out.untyped_storage().data_ptr() == x.untyped_storage().data_ptr():
+            out = out.clone(memory_format=torch.contiguous_format)  # a new tensor, always
+        return out.contiguous()
     return out
 
 
@@ -1166,7 +1246,7 @@ def _with_tensor(e: TorchbridgeError, x: torch.Tensor) -> TorchbridgeError:
 
 
 @record
-def subset(x: torch.Tensor, indices: List[Any], drop: bool = True) -> torch.Tensor:
+def subset(x: torch.Tensor, indices: List[Any], drop: bool = True, one: bool = False) -> torch.Tensor:
     """R's ``x[...]``: a new tensor on ``x``'s device.
 
     Args:
@@ -1177,11 +1257,26 @@ def subset(x: torch.Tensor, indices: List[Any], drop: bool = True) -> torch.Tens
         drop: drop extents of 1 from the result (a fully dropped result is
             0-d). A single index on a tensor that is not 1-D picks elements in
             column-major order and always gives a 1-D tensor.
+        one: R's ``x[[...]]``: the indices must pick exactly one element,
+            which comes back as a 0-d tensor.
     """
+    check_storage(x)
     try:
-        return _subset(x, [None if i is None else _as_value(i) for i in indices], drop)
+        out = _subset(x, [None if i is None else _as_value(i) for i in indices], drop)
+        if one:
+            _check_one(out.numel())
+            out = out.reshape(())
+        return out
     except (IndexOutOfRangeError, IndexTypeError) as e:
         raise _with_tensor(e, x)
+
+
+def _check_one(count: int) -> None:
+    if count != 1:
+        raise IndexTypeError(
+            f"Can't use `[[` to select {'no' if count == 0 else count} elements: it selects exactly one.",
+            [("i", "Use `[` to select several elements (or none).")],
+        )
 
 
 def _subset(x: torch.Tensor, idx: List[Any], drop: bool) -> torch.Tensor:
@@ -1209,21 +1304,6 @@ def _subset(x: torch.Tensor, idx: List[Any], drop: bool) -> torch.Tensor:
     return y
 
 
-def _checked_cast(src: torch.Tensor, target: torch.dtype) -> torch.Tensor:
-    """``src`` as ``target`` under ``as_torch()``'s no-silent-change rules."""
-    if src.dtype == target:
-        return src
-    plain = src.detach().resolve_conj().resolve_neg()
-    if plain.is_complex() and not target.is_complex:
-        plain = complex_parts(plain.real, plain.imag, target)
-        src = src.real
-    validate(plain, target)
-    out = src.to(target)
-    if plain.is_floating_point() and target in D.FLOAT_DTYPES and target.itemsize < plain.dtype.itemsize:
-        check_float_overflow(plain, out.detach())
-    return out
-
-
 def _replacement(value: Any, x: torch.Tensor, count: int, values: Sequence[Any]) -> torch.Tensor:
     """The replacement values: 1-D, ``x``'s dtype and device, ``count`` long
     (recycled in R's order)."""
@@ -1231,14 +1311,13 @@ def _replacement(value: Any, x: torch.Tensor, count: int, values: Sequence[Any])
     names = ("x", "value")
     try:
         if isinstance(value, torch.Tensor):
-            flat = _checked_cast(_column_major_flat(value), target).to(dev)
+            flat = checked_cast(_column_major_flat(value), target).to(dev)
         elif isinstance(value, _RValue):
             if value.rtype == "raw":
                 raise InputTypeError("Can't assign raw bytes into a tensor.", _sides(names, values))
             flat = value.tensor(target, dev, [value.n])
         else:
-            sample = torch.tensor([value])
-            flat = _checked_cast(sample, target).to(dev)
+            flat = _scalar_tensor(value, target, dev).reshape(1)
     except (NAError, ValueOverflowError, DtypeError) as e:
         raise type(e)(f"Can't assign these values into {_article(D.name(target))} {D.name(target)} tensor.",
                       _facts(e) + _sides(names, values) + [
@@ -1265,18 +1344,47 @@ def _assign_error(e: RuntimeError, x: torch.Tensor) -> TorchbridgeError:
             [("x", f"`x` is {_describe_tensor(x)}; it requires grad, so torch refuses in-place writes."),
              ("i", "Write inside `with(torch$no_grad(), ...)`, or into `x$detach()`, which shares its memory.")],
         )
-    return TorchbridgeError("Can't write into the tensor.", [("x", f"torch: {text}")])
+    return torch_failure(e, "write into the tensor", [("x", f"`x` is {_describe_tensor(x)}.")])
+
+
+def _check_writable(x: torch.Tensor) -> None:
+    """Refuse to write into a tensor whose elements share memory (expanded,
+    stride-0 or overlapping views): one write would change several
+    elements. torch's in-place operations refuse these too."""
+    overlap = getattr(torch, "_debug_has_internal_overlap", None)
+    shared = overlap(x) == 1 if overlap is not None else any(
+        s == 0 and d > 1 for d, s in zip(x.shape, x.stride()))
+    if shared:
+        raise UnsupportedTensorError(
+            "Can't write into a tensor whose elements share memory.",
+            [("x", f"`x` is {_describe_tensor(x)} with strides ({', '.join(map(str, x.stride()))}): "
+                   "several of its elements are one place in memory (e.g. the result of `expand()`)."),
+             ("i", "Write into a copy: `y <- x$clone()`, then `y[...] <- value`.")],
+        )
 
 
 @record
-def assign(x: torch.Tensor, indices: List[Any], value: Any) -> None:
+def assign(x: torch.Tensor, indices: List[Any], value: Any, one: bool = False) -> None:
     """R's ``x[...] <- value``: writes into ``x`` in place.
 
     ``indices`` as for :func:`subset`. ``value`` (a tensor, an R number or
     an R descriptor) is cast to ``x``'s dtype under ``as_torch()``'s rules and
-    recycled in R's column-major order over the elements selected.
+    recycled in R's column-major order over the elements selected. With
+    ``one`` (R's ``x[[...]] <- value``), the indices must select exactly one
+    element and ``value`` must be one value.
     """
+    check_storage(x)
+    _check_writable(x)
     idx = [None if i is None else _as_value(i) for i in indices]
+    if one:
+        _check_one(int(subset(x, indices, True).numel()))
+        n_value = value.numel() if isinstance(value, torch.Tensor) else _as_value(value).n \
+            if isinstance(value, (list, tuple)) else 1
+        if n_value != 1:
+            raise ShapeError(
+                "Can't use `[[<-` to assign several values: it replaces exactly one element.",
+                [("x", f"`value` has {n_value} elements."), ("i", "Use `[<-` to assign several.")],
+            )
     value = _as_value(value)
     values = (x, value)
     try:
@@ -1344,7 +1452,11 @@ def numel(x: torch.Tensor) -> str:
 
 
 def _info(x: torch.Tensor) -> List[Any]:
-    return [D.name(x.dtype), str(x.device), [int(d) for d in x.shape], bool(x.requires_grad), str(x.numel())]
+    if getattr(x, "is_nested", False):  # ragged: only the number of components has a size
+        shape = [int(x.size(0))]
+    else:
+        shape = [int(d) for d in x.shape]
+    return [D.name(x.dtype), str(x.device), [str(d) for d in shape], bool(x.requires_grad), str(x.numel())]
 
 
 @record

@@ -14,14 +14,14 @@ from typing import Any, List, Optional, Sequence
 import torch
 
 from . import _dtypes as D
-from ._cast import cast_into, check_float_overflow, check_range_low_float, complex_parts, narrows_float, validate
+from ._cast import cast_into, checked_cast, validate
 from ._devices import resolve
 from ._errors import DtypeError, InputTypeError, record
 from ._memory import _released, column_major_strides, view
 
 
 def _r_view(address: str, rtype: str, length: int, shape: Sequence[int],
-            token: Optional[int] = None) -> torch.Tensor:
+            token: Optional[str] = None) -> torch.Tensor:
     """A tensor over an R vector's data, in R's dtype and layout."""
     storage = D.R_STORAGE[rtype]
     strides = column_major_strides(shape)
@@ -61,7 +61,7 @@ def _finish(t: torch.Tensor, requires_grad: bool) -> torch.Tensor:
 def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
            dtype: Any = None, float_dtype: Any = None, device: Any = "cpu",
            requires_grad: bool = False, copy: bool = True,
-           token: Optional[int] = None) -> torch.Tensor:
+           token: Optional[str] = None) -> torch.Tensor:
     """A tensor holding an R vector's values.
 
     Args:
@@ -74,14 +74,15 @@ def from_r(address: str, rtype: str, length: str, shape: Optional[List[int]],
         device: a device spec.
         requires_grad: make the tensor a leaf that requires grad.
         copy: when False, share R's memory if no cast and no move is needed.
-        token: R's keep-alive token for a shared vector.
+        token: R's keep-alive token for a shared vector (a decimal string).
     """
+    token = None if token is None else str(token)
     try:
         return _from_r(address, rtype, int(length), shape, dtype, float_dtype,
                        device, requires_grad, copy, token)
     except BaseException:
         if token is not None and token not in _handled_tokens:
-            _released.append(int(token))  # nothing shares R's memory: let R drop it
+            _released.append(token)  # nothing shares R's memory: let R drop it
         raise
     finally:
         _handled_tokens.discard(token)
@@ -100,14 +101,16 @@ def _from_r(address, rtype, n, shape, dtype, float_dtype, device, requires_grad,
     storage = D.R_STORAGE[rtype]
     share = (not copy and dev.type == "cpu" and target == storage
              and rtype in ("double", "integer") and n > 0)
-    src = _r_view(address, rtype, n, shape, token if share else None)
-    if token is not None:
-        _handled_tokens.add(token)
-        if not share:
-            _released.append(int(token))  # copied: R need not keep the vector
+    src = _r_view(address, rtype, n, shape)
     if share:
         validate(src, target, sentinel)  # an integer NA is still an error
+        # Only now does a tensor keep the R vector: a failed check leaves no token behind.
+        src = _r_view(address, rtype, n, shape, token)
+        _handled_tokens.add(token)
         return _finish(src, requires_grad)
+    if token is not None:
+        _handled_tokens.add(token)
+        _released.append(token)  # copied: R need not keep the vector
     pairs = rtype == "complex"
     if dev.type == "mps" and storage == torch.float64:
         # MPS has no float64: cast on the CPU, then move the result.
@@ -175,19 +178,7 @@ def cast_tensor(x: Any, dtype: Any = None, device: Any = None,
         if t.device != dev:
             t = t.to(dev)
     if dtype is not None:
-        target = D.check_target(D.parse(dtype))
-        if t.dtype != target:
-            plain = t.detach().resolve_conj().resolve_neg()
-            if t.is_complex() and not target.is_complex:
-                complex_parts(plain.real, plain.imag, target)
-                t, plain = t.real, plain.real
-            validate(plain, target)
-            low_float = target.is_floating_point and target not in D.FLOAT_DTYPES
-            if low_float:
-                check_range_low_float(plain, target)
-            t = t.to(target)
-            if narrows_float(plain.dtype, target) and not low_float:
-                check_float_overflow(plain, t.detach())
+        t = checked_cast(t, D.check_target(D.parse(dtype)))
     if requires_grad is not None:
         _check_grad(t.dtype, requires_grad, dtype is not None)
         if requires_grad and not t.requires_grad:
