@@ -1249,3 +1249,134 @@ test_that("errors are classed: torchbridge_error_unsupported_tensor", {
   if (!is.null(q)) expect_error(from_torch(q), "dequantize", class = cls)
   expect_error(from_torch(reticulate::r_to_py(list(sp))), class = cls)
 })
+
+# ---- hostile inputs: malformed objects, narrow floats, limits -----------------
+
+test_that("a data frame whose columns don't hold its rows is refused before any read", {
+  skip_if_no_torch()
+  lying <- list(
+    structure(list(a = c(1, 2)), class = "data.frame", row.names = c(NA, -6L)),
+    structure(list(a = c(1, 2)), class = "data.frame", row.names = c(NA, -200000000L)),
+    structure(list(a = numeric(0)), class = "data.frame", row.names = c(NA, -3L)),
+    structure(list(a = 1:3, b = c(1, 2)), class = "data.frame", row.names = c(NA, -3L))
+  )
+  for (df in lying) expect_error(as_torch(df), class = "torchbridge_error_type")
+  expect_snapshot(as_torch(lying[[1]]), error = TRUE)
+  ok <- structure(list(a = c(1, 2)), class = "data.frame", row.names = c(NA, -2L))
+  expect_exact(from_torch(as_torch(ok, dtype = "float64")), matrix(c(1, 2), 2))
+})
+
+test_that("the integer64 class on storage that is not double is refused wherever R data enters", {
+  skip_if_no_torch()
+  fakes <- list(
+    structure(1:3, class = "integer64"), structure(as.raw(1:3), class = "integer64"),
+    structure(c("1", "2"), class = "integer64"), structure(list(1, 2), class = "integer64")
+  )
+  t <- as_torch(c(1, 2, 3), dtype = "float64")
+  for (x in fakes) {
+    expect_error(as_torch(x), class = "torchbridge_error_type")
+    expect_error(sum(t, x), class = "torchbridge_error_type")
+    expect_error(t %@% x, class = "torchbridge_error_type")
+    expect_error(t[1] <- x, class = "torchbridge_error_type")
+  }
+  df <- data.frame(a = 1:3)
+  df$b <- structure(1:3, class = "integer64")
+  expect_error(as_torch(df), class = "torchbridge_error_type")
+  expect_snapshot(as_torch(fakes[[1]]), error = TRUE)
+  # Ops: in a child process without bit64, whose own `+` would take over
+  skip_if_not_installed("callr")
+  got <- callr::r(function() {
+    library(torchbridge)
+    t <- as_torch(c(1, 2, 3), dtype = "float64")
+    x <- structure(1:3, class = "integer64")
+    vapply(list(function() t + x, function() x * t, function() t == x), function(f) {
+      tryCatch({ f(); "no error" }, error = function(e) class(e)[1])
+    }, "")
+  })
+  expect_identical(got, rep("torchbridge_error_type", 3))
+})
+
+test_that("copy = FALSE tokens never repeat, even past R's integer range", {
+  skip_if_no_torch()
+  flush_shared()
+  tb <- torchbridge:::.tb
+  old <- tb$next_token
+  on.exit(tb$next_token <- old)
+  tb$next_token <- 2^31 - 5
+  xs <- lapply(1:10, function(i) as.double(i) * c(1, 2, 3))
+  ts <- lapply(xs, as_torch, dtype = "float64", copy = FALSE)
+  expect_length(unique(names(tb$shared)), length(tb$shared))
+  expect_true(all(sprintf("%.0f", 2^31 - 4 + 0:9) %in% names(tb$shared)))
+  rm(xs)
+  gc()
+  for (i in 1:10) expect_exact(from_torch(ts[[i]]), as.double(i) * c(1, 2, 3))
+})
+
+test_that("copy = FALSE that fails on an integer NA leaves no token behind", {
+  skip_if_no_torch()
+  flush_shared()
+  n0 <- torchbridge:::shared_count()
+  for (i in 1:3) expect_error(as_torch(c(1L, NA), dtype = "int32", copy = FALSE), class = "torchbridge_error_na")
+  gc()
+  flush_shared()
+  expect_exact(torchbridge:::shared_count(), n0)
+})
+
+test_that("narrow floats: overflow is an error, Inf needs a format that has it, underflow rounds", {
+  skip_if_no_torch()
+  expect_error(as_torch(c(1, Inf), dtype = "float8_e4m3fn"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(-Inf, dtype = "float8_e4m3fnuz"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(Inf, dtype = "float8_e5m2fnuz"), class = "torchbridge_error_overflow")
+  expect_identical(from_torch(as_torch(c(1, Inf), dtype = "float8_e5m2")$double()), c(1, Inf))
+  expect_error(as_torch(-1, dtype = "float8_e8m0fnu"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(0, dtype = "float8_e8m0fnu"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(c(2L, 0L), dtype = "float8_e8m0fnu"), class = "torchbridge_error_overflow")
+  expect_identical(from_torch(as_torch(c(0.5, 4), dtype = "float8_e8m0fnu")$double()), c(0.5, 4))
+  expect_identical(from_torch(as_torch(1e-10, dtype = "float16")), 0) # underflow: rounding
+  expect_identical(from_torch(as_torch(1e-300, dtype = "float32")), 0)
+  # NA from R integers becomes NaN in float8, as in every float dtype
+  expect_identical(from_torch(as_torch(c(1L, NA), dtype = "float8_e4m3fn")$double()), c(1, NaN))
+  expect_identical(from_torch(as_torch(c(TRUE, NA), dtype = "float8_e5m2")$double()), c(1, NaN))
+  expect_error(as_torch(1000L, dtype = "float8_e4m3fn"), class = "torchbridge_error_overflow")
+  expect_snapshot({
+    as_torch(c(1, Inf), dtype = "float8_e4m3fn")
+    as_torch(0, dtype = "float8_e8m0fnu")
+  }, error = TRUE)
+})
+
+test_that("tensors cast with as_torch(dtype =) follow the same narrow-float rules", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  expect_error(as_torch(as_torch(1e10, dtype = "bfloat16"), dtype = "float16"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(as_torch(Inf, dtype = "float32"), dtype = "float8_e4m3fn"), class = "torchbridge_error_overflow")
+  expect_error(as_torch(as_torch(1, dtype = "float32"), dtype = "float4_e2m1fn_x2"), class = "torchbridge_error_dtype")
+  expect_error(as_torch(1, dtype = "float4_e2m1fn_x2"), class = "torchbridge_error_dtype")
+})
+
+test_that("from_torch() of a tensor too large for R memory is a size error in GB, and pins nothing", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  big <- torch$zeros(1L)$expand(list(reticulate::py_eval("2**40", convert = FALSE)))
+  err <- expect_error(from_torch(big), class = "torchbridge_error_size")
+  expect_match(conditionMessage(err), "8,800 GB|8800 GB")
+  pinned <- reticulate::py_eval("__import__('torchbridge._from_torch')._from_torch._pending['tensor'] is not None")
+  expect_false(pinned)
+  expect_exact(from_torch(as_torch(c(1, 2), dtype = "float64")), c(1, 2)) # still works
+})
+
+test_that("from_torch() of deeply nested or self-referencing Python lists is a size error", {
+  skip_if_no_torch()
+  main <- reticulate::py_run_string("
+deep = []
+cur = deep
+for _ in range(200):
+    nxt = []
+    cur.append(nxt)
+    cur = nxt
+loop = []
+loop.append(loop)
+", convert = FALSE)
+  expect_error(from_torch(main$deep), class = "torchbridge_error_size")
+  expect_error(from_torch(main$loop), class = "torchbridge_error_size")
+  expect_snapshot(from_torch(main$loop), error = TRUE)
+})

@@ -201,3 +201,82 @@ test_that("assignment errors are classed", {
   with(torch_mod()$no_grad(), p[1] <- 1)
   expect_tensor(p, c(1, 0), "float32")
 })
+
+test_that("[[ picks one element, counting from 1, as a 0-d tensor", {
+  skip_if_no_torch()
+  x <- as_torch(c(10, 20, 30))
+  expect_tensor(x[[2]], 20, "float32")
+  expect_identical(dim(x[[2]]), integer(0))
+  expect_tensor(x[[-c(1, 3)]], 20, "float32")
+  m <- as_torch(matrix(1:6, 2))
+  expect_tensor(m[[2, 3]], 6L, "int64")
+  expect_tensor(m[[4]], 4L, "int64") # column-major, as R
+  expect_error(x[[1:2]], class = "torchbridge_error_index")
+  expect_error(x[[0]], class = "torchbridge_error_index")
+  expect_error(x[[4]], class = "torchbridge_error_index")
+  expect_error(m[[1, ]], class = "torchbridge_error_index")
+  expect_error(x[[NA]], class = "torchbridge_error_index")
+  expect_snapshot(x[[1:2]], error = TRUE)
+  expect_identical(reticulate::py_to_r(x[["ndim"]]), 1L) # a name: reticulate's attribute access
+})
+
+test_that("[[<- writes one element", {
+  skip_if_no_torch()
+  x <- as_torch(c(1, 2, 3), dtype = "float64")
+  x[[2]] <- 0.1
+  expect_tensor(x, c(1, 0.1, 3), "float64")
+  m <- as_torch(matrix(1:6, 2))
+  m[[1, 3]] <- 50L
+  expect_tensor(m, matrix(c(1:4, 50L, 6L), 2), "int64")
+  expect_error(x[[1:2]] <- 5, class = "torchbridge_error_index")
+  expect_error(x[[1]] <- c(5, 6), class = "torchbridge_error_shape")
+  expect_tensor(x, c(1, 0.1, 3), "float64") # nothing written by the failed calls
+})
+
+test_that("a scalar is written exactly, as a vector of length 1", {
+  skip_if_no_torch()
+  f64 <- as_torch(c(0, 0, 0), dtype = "float64")
+  f64[1] <- 0.1
+  f64[2] <- 1e300
+  f64[3] <- c(0.1)
+  expect_tensor(f64, c(0.1, 1e300, 0.1), "float64")
+  i64 <- as_torch(c(0L, 0L))
+  i64[1] <- 123456789
+  i64[2] <- 2^53 + 2
+  expect_identical(from_torch(i64, int64 = "double"), c(123456789, 2^53 + 2))
+  c128 <- as_torch(0i, dtype = "complex128")
+  c128[1] <- complex(real = 0.1, imaginary = 1e300)
+  expect_identical(from_torch(c128), complex(real = 0.1, imaginary = 1e300))
+  f32 <- as_torch(c(1, 2), dtype = "float32")
+  expect_error(f32[1] <- 1e39, class = "torchbridge_error_overflow")
+  f16 <- as_torch(c(1, 2), dtype = "float16")
+  expect_error(f16[1] <- as_torch(1e10, dtype = "bfloat16"), class = "torchbridge_error_overflow")
+  expect_tensor(f16, c(1, 2), "float16")
+})
+
+test_that("writing into a tensor whose elements share memory is refused", {
+  skip_if_no_torch()
+  e <- as_torch(c(1, 2, 3))$reshape(list(1L, 3L))$expand(list(3L, 3L))
+  expect_error(e[1] <- 0, class = "torchbridge_error_unsupported_tensor")
+  expect_error(e[1, 1] <- 0, class = "torchbridge_error_unsupported_tensor")
+  expect_tensor(e, matrix(c(1, 2, 3), 3, 3, byrow = TRUE), "float32")
+  expect_snapshot(e[1] <- 0, error = TRUE)
+})
+
+test_that("AsIs and other temporary indices stay alive while torch reads them (gctorture)", {
+  skip_if_no_torch()
+  x <- as_torch(as.double(1:10), dtype = "float64")
+  y <- as_torch(as.double(1:10), dtype = "float64")
+  i <- I(c(2L, 5L, 7L))
+  l <- I(rep(c(TRUE, FALSE), 5))
+  invisible(x[i]) # warm the method caches outside gctorture
+  gctorture(TRUE)
+  a <- x[i]
+  b <- x[l]
+  y[i] <- 0
+  y[I(c(-1, -2))] <- c(100, 200)
+  gctorture(FALSE)
+  expect_tensor(a, c(2, 5, 7), "float64")
+  expect_tensor(b, c(1, 3, 5, 7, 9), "float64")
+  expect_tensor(y, c(1, 0, 100, 200, 100, 200, 100, 200, 100, 200), "float64")
+})

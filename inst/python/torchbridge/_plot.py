@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from ._errors import ArgError, PlotError, record
+from ._from_torch import check_storage
 
 TYPES = ("auto", "line", "hist", "heatmap", "image")
 CHANNELS = (1, 3, 4)
@@ -49,6 +50,7 @@ def _check_plottable(x: Any) -> None:
             "Can't plot an object that is not a torch tensor.",
             [("x", f"It is a Python {type(x).__name__}.")],
         )
+    check_storage(x)
     if getattr(x, "is_nested", False):
         raise PlotError(
             "Can't plot a nested tensor.",
