@@ -32,8 +32,23 @@
 #' `torchbridge_error_overflow`; a lost fraction (3.5 to int64) or a dropped
 #' non-zero imaginary part is a `torchbridge_error_dtype`; NA or NaN to an
 #' integer or bool type is a `torchbridge_error_na`. Rounding to a narrower
-#' float (float64 to float32, float16 or bfloat16) is allowed. To bool,
-#' non-zero is `TRUE`, as in R.
+#' float (float64 to float32, float16 or bfloat16) is allowed, including
+#' underflow (1e-10 to float16 is 0), for every narrow float. Overflow is
+#' not: a finite value beyond the largest finite value of the target, `Inf`
+#' into a float8 format without infinity (`float8_e4m3fn`, `float8_e4m3fnuz`,
+#' `float8_e5m2fnuz`, `float8_e8m0fnu`), and zero or a negative value into
+#' `float8_e8m0fnu` (positive powers of two only) are all
+#' `torchbridge_error_overflow`. Bit-packed dtypes (`float4_e2m1fn_x2`,
+#' `uint4`...) and quantized ones are not cast targets
+#' (`torchbridge_error_dtype`). To bool, non-zero is `TRUE`, as in R. The
+#' same rules apply to tensors given to `as_torch(dtype =)` and to values
+#' written with `[<-`.
+#'
+#' @section Malformed input:
+#' R objects whose attributes lie are refused before any memory is read: a
+#' data frame whose columns don't all hold its number of rows, and the
+#' `integer64` class on anything but a double vector, are
+#' `torchbridge_error_type`.
 #'
 #' @section Memory:
 #' With `copy = TRUE` (the default) the tensor owns its memory and is
@@ -42,7 +57,12 @@
 #' cast (float64, int32) and that stays on the CPU is shared instead of
 #' copied: the tensor then has column-major strides and keeps `x` alive.
 #' Treat such a tensor as read-only: an in-place torch operation on it
-#' (`t$add_(1)`) would change `x` behind R's back. Other inputs are copied.
+#' (`t$add_(1)`) changes `x` behind R's back, and with it every R variable
+#' bound to the same vector (after `y <- x`, `y` changes too, since R had not
+#' copied it). Other inputs are copied. `copy = FALSE` promises only that
+#' memory is shared where it can be and that `x` stays alive as long as the
+#' tensor; the guarantee that torch never writes what R can see holds on the
+#' default path only.
 #'
 #' @param x An R vector, matrix, array or data frame, or a torch tensor.
 #'   A tensor is returned as it is unless `dtype`, `device` or
@@ -54,7 +74,9 @@
 #'   defines, such as `"short"` or `"cfloat"`), or a torch dtype object.
 #' @param device `NULL` for `getOption("torchbridge.device", "cpu")`, or
 #'   `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or `"auto"` (see
-#'   [default_device()]). The option does not apply to tensors.
+#'   [default_device()]); other names torch accepts for these devices
+#'   (`"cpu:0"`, `"mps:0"`) and `torch.device` objects (`t$device`) work
+#'   too. The option does not apply to tensors.
 #' @param requires_grad `TRUE` to make the result a leaf tensor that
 #'   requires grad; needs a float or complex dtype.
 #' @param copy `FALSE` to share memory with `x` where possible (see Memory).
@@ -243,8 +265,13 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
 #' which is R's `NA_integer_`) is an error of class
 #' `torchbridge_error_overflow`, never a silent wrap. Raw bytes come back as
 #' integers: use `as.raw(from_torch(t))` to get bytes again. Sparse tensors
-#' need `x$to_dense()` first; quantized, nested and meta tensors are errors of
-#' class `torchbridge_error_unsupported_tensor`.
+#' need `x$to_dense()` first; quantized, nested and meta tensors, and tensors
+#' whose elements lie outside their storage (after
+#' `untyped_storage()$resize_()` on their base), are errors of class
+#' `torchbridge_error_unsupported_tensor`. A result R can't allocate is a
+#' `torchbridge_error_size` giving its size in GB. Python lists nested more
+#' than 100 levels deep (or containing themselves) are a
+#' `torchbridge_error_size`.
 #'
 #' @param x A torch tensor, or a Python list, tuple or dict of them.
 #' @param int64 What int64, uint32 and uint64 tensors become: `"integer"`

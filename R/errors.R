@@ -7,19 +7,19 @@
 #'
 #' | class | raised when |
 #' |---|---|
-#' | `torchbridge_error_type` | an input of a type that can't be converted (factor, character, list...) |
+#' | `torchbridge_error_type` | an input of a type that can't be converted (factor, character, list...), or a malformed one (a data frame whose columns don't hold its rows, `integer64` on non-double storage) |
 #' | `torchbridge_error_na` | NA/NaN would go to an integer or bool dtype |
 #' | `torchbridge_error_dtype` | an unknown dtype; a cast that would lose a fraction or an imaginary part; `requires_grad` on a non-float dtype |
-#' | `torchbridge_error_overflow` | a value outside the target type's range |
+#' | `torchbridge_error_overflow` | a value outside the target type's range; an integer result that would wrap around |
 #' | `torchbridge_error_device` | an unknown device name |
 #' | `torchbridge_error_no_gpu` | a device that this machine or this torch build does not have |
 #' | `torchbridge_error_python` | Python or torch can't be found or loaded |
-#' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory); the Python error is the parent |
-#' | `torchbridge_error_arg` | an argument of the wrong kind, e.g. `int64 = "x"` |
-#' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, or a dtype R has no type for |
+#' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory, also inside operators and math); the Python error is the parent |
+#' | `torchbridge_error_arg` | an argument of the wrong kind or missing, e.g. `int64 = "x"`, `bins = 1e10`, `to_device(x)` without a device |
+#' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, a dtype R has no type for, a tensor whose elements lie outside its storage, a write into a tensor whose elements share memory |
 #' | `torchbridge_error_shape` | incompatible shapes |
 #' | `torchbridge_error_index` | an index out of range or of the wrong kind |
-#' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows, or more elements than `tensor_data()`'s `max_elements`) |
+#' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows, a result R can't allocate, or more elements than `tensor_data()`'s `max_elements`); Python lists nested too deep |
 #' | `torchbridge_error_plot` | a tensor `autoplot()` or `plot()` can't draw (its shape, complex or empty tensors, image values outside `[0, 1]` and `[0, 255]`) |
 #'
 #' Errors that start in torchbridge's Python code arrive with these classes

@@ -25,6 +25,13 @@
 #' * `drop = TRUE` (the default) drops extents of 1 from the result, as R
 #'   does; an element picked by one index per dim gives a 0-d tensor.
 #'
+#' * `x[[...]]` picks exactly one element, counting from 1 (one index per
+#'   dim, or one index in column-major order), and returns it as a 0-d
+#'   tensor; indices that pick no element or several are a
+#'   `torchbridge_error_index`. `x[[...]] <- value` writes one value into
+#'   one element. A single string (`x[["ndim"]]`) is reticulate's attribute
+#'   access, as before.
+#'
 #' Python objects as indices (a `reticulate::py_slice()`, `py_eval("...")`
 #' or a tuple) are passed to reticulate's `[`, which indexes as Python does,
 #' from 0.
@@ -46,7 +53,11 @@
 #' tensor is an error) and recycled in R's column-major order over the
 #' elements selected; its length must divide their number. Writing into a
 #' leaf tensor that requires grad is an error (torch refuses it); write
-#' inside `with(torch$no_grad(), ...)`.
+#' inside `with(torch$no_grad(), ...)`. Writing into a tensor whose elements
+#' share memory (the result of `expand()`, or another stride-0 view) is a
+#' `torchbridge_error_unsupported_tensor`: one write would change several
+#' elements. An R number is written exactly, as a vector of length 1 is
+#' (`x[1] <- 0.1` on a float64 tensor stores 0.1).
 #'
 #' @param x A tensor.
 #' @param ... Indices: numbers, logicals, bool or integer tensors, or empty.

@@ -24,6 +24,20 @@
 #'   floats (the default float dtype), logicals count as integers in `+ - *
 #'   %% %/%` (`TRUE + TRUE` is 2), comparisons and `& | !` give bool, and
 #'   `& | !` treat non-zero as `TRUE` for every dtype.
+#' * **Integers never wrap.** torch's integer arithmetic wraps around
+#'   silently (`uint8` 0 - 1 is 255); R gives `NA`. An integer result of
+#'   `+ - * %/%`, unary `-`, `abs()`, `sum()`, `prod()`, `cumsum()` or
+#'   `cumprod()` that does not fit its dtype is a
+#'   `torchbridge_error_overflow` naming the operation, checked on the
+#'   device (against the same operation in float64; on the CPU for MPS).
+#' * **Errors of torch itself**, such as running out of memory, are
+#'   `torchbridge_error_torch` with torch's message; a dtype torch has no
+#'   kernel for is a `torchbridge_error_dtype`.
+#' * **Other classes.** A factor, `Date` or other classed R object next to a
+#'   tensor is a `torchbridge_error_type` on R 4.3 and later (through
+#'   `chooseOpsMethod()`). On R 4.2, when the other object has an `Ops`
+#'   method of its own, R warns "Incompatible methods" and fails with its own
+#'   error: no method can intercept that.
 #' * **NaN.** Comparisons with NaN are `FALSE` (`!=` is `TRUE`) and NaN
 #'   counts as `TRUE` in `& | !`, as in torch, where R gives `NA`: a bool
 #'   tensor has no NA. Arithmetic carries NaN as R does.
@@ -64,7 +78,9 @@
 #'   up to 2^63 where a float would not be.
 #' * The cumulative functions run over the elements in R's column-major
 #'   order and give a 1-D tensor, as R gives a vector.
-#' * `log(x, base)` uses `log2()`/`log10()` for bases 2 and 10, as R does.
+#' * `log(x, base)` uses `log2()`/`log10()` for bases 2 and 10, as R does,
+#'   and `log(x) / log(base)` otherwise, so base 0 or a negative base gives
+#'   what R gives (`-0`, `NaN`), never an error.
 #'
 #' @section Complex numbers (the Complex group):
 #' `Re()`, `Im()`, `Mod()`, `Arg()` and `Conj()` work on complex tensors and,

@@ -360,3 +360,16 @@ test_that("a CUDA device that does not exist is a torchbridge_error_no_gpu", {
   expect_identical(d$device[2], "cuda:0")
   expect_gt(d$total_memory[2], 0)
 })
+
+test_that("device names torch accepts work; to_device() needs a device", {
+  skip_if_no_torch()
+  expect_identical(tensor_device(as_torch(1, device = "cpu:0")), "cpu")
+  t <- as_torch(c(1, 2))
+  expect_identical(tensor_device(as_torch(1, device = t$device)), "cpu")
+  expect_identical(tensor_device(to_device(c(1, 2), t$device)), "cpu")
+  expect_identical(default_device("cpu:0"), "cpu")
+  expect_error(as_torch(1, device = "mps:0"), class = if (default_device("auto") == "mps") NA else "torchbridge_error_no_gpu")
+  expect_error(as_torch(1, device = "meta"), class = "torchbridge_error_device")
+  expect_error(to_device(c(1, 2)), class = "torchbridge_error_arg")
+  expect_snapshot(to_device(c(1, 2)), error = TRUE)
+})

@@ -286,3 +286,13 @@ test_that("error messages of autoplot()", {
     autoplot(as_torch(1:3), type = "pie")
   })
 })
+
+test_that("counts beyond R's integers are refused, not wrapped to 1", {
+  skip_if_no_torch()
+  skip_if_not_installed("ggplot2")
+  t <- as_torch(c(1, 2, 3))
+  expect_error(ggplot2::autoplot(t, type = "hist", bins = 3e9), class = "torchbridge_error_arg")
+  expect_error(ggplot2::autoplot(t, type = "hist", bins = 1e10), class = "torchbridge_error_arg")
+  expect_error(ggplot2::autoplot(as_torch(array(0, c(2, 1, 2, 2))), max_images = 1e10), class = "torchbridge_error_arg")
+  expect_error(ggplot2::autoplot(t, "a"), class = "torchbridge_error_arg")
+})

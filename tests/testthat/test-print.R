@@ -86,3 +86,21 @@ test_that("summary() computes min, max, mean, sd and the NaN count on the device
   })
   expect_snapshot(error = TRUE, summary(as_torch(1i)))
 })
+
+test_that("dims beyond R's integer range print as they are", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  big <- torch$zeros(1L)$expand(list(reticulate::py_eval("3 * 10**9", convert = FALSE)))
+  expect_match(paste(capture.output(print(big)), collapse = "\n"), "shape: (3000000000)", fixed = TRUE)
+  expect_match(paste(capture.output(str(big)), collapse = "\n"), "(3000000000)", fixed = TRUE)
+  expect_error(dim(big), class = "torchbridge_error_size") # R dims are integers
+  expect_identical(length(big), 3e9)
+})
+
+test_that("print() of a nested tensor says why its values aren't shown", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  n <- suppressWarnings(torch$nested$nested_tensor(list(torch$ones(2L), torch$ones(3L))))
+  out <- paste(capture.output(print(n)), collapse = "\n")
+  expect_match(out, "values not shown: Can't convert a nested tensor to R.", fixed = TRUE)
+})

@@ -410,3 +410,52 @@ test_that("%*% is a tensor method on R 4.3 and later only", {
   x <- as_torch(matrix(1:4, 2), dtype = "float64")
   expect_tensor(x %*% x, matrix(1:4, 2) %*% matrix(1:4, 2), "float64")
 })
+
+test_that("integer arithmetic that would wrap is an overflow error naming the operation", {
+  skip_if_no_torch()
+  u8 <- as_torch(0L, dtype = "uint8")
+  expect_error(u8 - 1L, class = "torchbridge_error_overflow")
+  expect_error(-as_torch(1L, dtype = "uint8"), class = "torchbridge_error_overflow")
+  i32 <- as_torch(.Machine$integer.max, dtype = "int32")
+  expect_error(i32 + 1L, class = "torchbridge_error_overflow")
+  big <- int64_tensor("[2**62, 2**62]")
+  expect_error(big * 4L, class = "torchbridge_error_overflow")
+  expect_error(sum(big), class = "torchbridge_error_overflow")
+  expect_error(prod(int64_tensor("[2**32, 2**32]")), class = "torchbridge_error_overflow")
+  expect_error(cumsum(big), class = "torchbridge_error_overflow")
+  expect_error(abs(int64_tensor("[-2**63]")), class = "torchbridge_error_overflow")
+  expect_tensor(as_torch(5L, dtype = "uint8") - 5L, 0L, "uint8")
+  expect_tensor(i32 - 1L, .Machine$integer.max - 1L, "int32")
+  expect_identical(from_torch(sum(int64_tensor("[2**62, 2**62 - 1, -2**62]")), int64 = "double"), 2^62 - 1)
+  expect_snapshot(u8 - 1L, error = TRUE)
+})
+
+test_that("out of memory in operators and math is a torch error, not a dtype error", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  big <- torch$zeros(1L)$expand(list(reticulate::py_eval("2**40", convert = FALSE)))
+  err <- expect_error(big + 1, class = "torchbridge_error_torch")
+  expect_match(conditionMessage(err), "ran out of memory")
+  expect_error(sqrt(big), class = "torchbridge_error_torch")
+  expect_error(big %@% big, class = "torchbridge_error_torch")
+})
+
+test_that("log() takes every base R takes", {
+  skip_if_no_torch()
+  x <- as_torch(c(1, 2, 8), dtype = "float64")
+  expect_tensor(log(x, -1), log(c(1, 2, 8), -1), "float64")
+  expect_tensor(log(x, 0), log(c(1, 2, 8), 0), "float64")
+  expect_tensor(log(x, 1), log(c(1, 2, 8), 1), "float64")
+})
+
+test_that("a classed R object next to a tensor: our classed error on R >= 4.3, R's own on R 4.2", {
+  skip_if_no_torch()
+  t <- as_torch(1)
+  if (getRversion() >= "4.3.0") {
+    expect_error(t + factor("a"), class = "torchbridge_error_type")
+    expect_error(t + Sys.Date(), class = "torchbridge_error_type")
+  } else {
+    expect_warning(expect_error(t + factor("a")), "Incompatible methods")
+    expect_true(torchbridge:::choose_ops_method(t, factor("a"), NULL, NULL, NULL, FALSE))
+  }
+})
