@@ -110,7 +110,7 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
     return(data_frame_to_torch(x, mod, dtype, float_dtype, device, requires_grad, call))
   }
   rtype <- r_type(x, call)
-  dims <- dim(x)
+  dims <- r_dims(x)
   shape <- if (!is.null(dims)) as.list(dims)
   if (copy && is.null(dtype) && is.null(float_dtype) && identical(device, "cpu") && !requires_grad) {
     # The common case with Python's defaults: fewer arguments to convert.
@@ -123,11 +123,13 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
   ), call)
 }
 
-# The length as an exact decimal string (long vectors pass 2^31).
-r_length <- function(x) {
-  n <- length(x)
-  if (is.integer(n)) as.character(n) else sprintf("%.0f", n)
-}
+# The length of x's data as an exact decimal string (long vectors pass
+# 2^31), read in C: an S3 length() method (AsIs, integer64) could lie.
+r_length <- function(x) .Call(tb_length, x)
+
+# x's dims, without dispatch: a dim() method could lie, the attribute can't
+# (R checks it against the length when it is set).
+r_dims <- function(x) attr(x, "dim", exact = TRUE)
 
 r_type <- function(x, call, what = "x") {
   if (inherits(x, "integer64")) {
@@ -212,7 +214,7 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
       i = "Drop or convert them first (factors: {.code as.integer(col) - 1L})."
     ), "type", call = call)
   }
-  mats <- vapply(x, function(col) !is.null(dim(col)), TRUE)
+  mats <- vapply(x, function(col) !is.null(r_dims(col)), TRUE)
   if (any(mats)) {
     tb_abort("Can't convert a data frame with matrix columns.", "type", call = call)
   }
@@ -220,7 +222,7 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
   # e.g. made with structure(), can claim more): checked before any address
   # is handed over.
   n <- .row_names_info(x, 2L)
-  lens <- lengths(x)
+  lens <- vapply(x, function(col) as.numeric(r_length(col)), 0)
   if (any(lens != n)) {
     bad <- which(lens != n)[[1]]
     tb_abort(c(

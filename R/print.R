@@ -115,7 +115,7 @@ tensor_info <- function(p) {
   list(
     dtype = p[[1]],
     device = p[[2]],
-    shape = r_dims(unlist(p[[3]])),
+    shape = dims_from_text(unlist(p[[3]])),
     requires_grad = isTRUE(p[[4]]),
     numel = as.numeric(p[[5]])
   )
@@ -134,7 +134,7 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
 
 # Dims from decimal strings: integers, or doubles where a dim passes R's
 # integer range (as length() of a long vector).
-r_dims <- function(dims) {
+dims_from_text <- function(dims) {
   d <- as.numeric(dims)
   if (all(d <= .Machine$integer.max)) as.integer(d) else d
 }

@@ -76,7 +76,7 @@ tensor_frame <- function(x, max_elements, image, call) {
       i = "Use {.fn as_torch} to make a tensor from R data."
     ), "type", call = call)
   }
-  check_count(max_elements, "max_elements", call, inf_ok = TRUE, max = 2^52)
+  check_count(max_elements, "max_elements", call, inf_ok = TRUE, max = Inf)
   check_flag(image, call = call)
   mod <- bridge(call)
   dims <- as.double(unlist(reticulate::py_to_r(tb_py(mod$shape(x), call))))

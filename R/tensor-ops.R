@@ -256,7 +256,7 @@ r_value <- function(x) {
     .Call(tb_address, x),
     if (inherits(x, "integer64")) "integer64" else typeof(x),
     r_length(x),
-    if (!is.null(dim(x))) as.list(dim(x))
+    if (!is.null(r_dims(x))) as.list(r_dims(x))
   )
 }
 

@@ -25,6 +25,15 @@ SEXP tb_address(SEXP x) {
   return Rf_mkString(buf);
 }
 
+/* XLENGTH(x) as a decimal string: the true length of the data, which an S3
+ * length() method can't change (classes such as AsIs and integer64 may
+ * carry one), and exact for long vectors. */
+SEXP tb_length(SEXP x) {
+  char buf[32];
+  snprintf(buf, sizeof buf, "%.0f", (double) XLENGTH(x));
+  return Rf_mkString(buf);
+}
+
 static SEXPTYPE sexptype_of(const char *rtype) {
   if (!strcmp(rtype, "double") || !strcmp(rtype, "integer64")) return REALSXP;
   if (!strcmp(rtype, "integer")) return INTSXP;

@@ -5,6 +5,7 @@ errors classed correctly."""
 from __future__ import annotations
 
 import gc
+import warnings
 import weakref
 
 import pytest
@@ -150,7 +151,8 @@ def test_device_strings_that_name_no_device():
 
 
 def test_nested_tensor_preview_does_not_fail():
-    with pytest.warns(UserWarning):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "prototype stage"
         n = torch.nested.nested_tensor([torch.ones(2), torch.ones(3)])
     out = tb.preview(n)
     assert out[2] == ["2"] and out[5] is None and "nested" in out[7]
@@ -203,3 +205,22 @@ def test_log_with_bases_r_allows():
     zero = tb.math_op("log", x, 0.0)
     assert zero.tolist() == [0.0, 0.0] and str(zero[1].item()) == "-0.0"
     assert tb.math_op("log", x, 1.0).tolist()[1] == float("inf")
+
+
+def test_cast_of_a_tensor_outside_its_storage_is_refused():
+    # torch's own copy would read freed memory (and crash)
+    with pytest.raises(UnsupportedTensorError):
+        tb.cast_tensor(shrunk(), "float32")
+    with pytest.raises(UnsupportedTensorError):
+        tb.cast_tensor(shrunk(), None, "cpu")
+
+
+def test_writes_into_overlapping_strided_views_are_refused():
+    over = torch.zeros(3).as_strided((2, 2), (1, 1))  # [0, 1] and [1, 0] are one element
+    with pytest.raises(UnsupportedTensorError):
+        tb.assign(over, [1], 5.0)
+    base = torch.zeros(4)
+    fine = base.as_strided((2, 2), (2, 1))
+    tb.assign(fine, [1, 1], 5.0)
+    assert base.tolist() == [5.0, 0.0, 0.0, 0.0]
+    tb.assign(torch.zeros(3, 4).t(), [1], 1.0)  # transposed: no overlap

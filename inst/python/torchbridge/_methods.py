@@ -1347,14 +1347,25 @@ def _assign_error(e: RuntimeError, x: torch.Tensor) -> TorchbridgeError:
     return torch_failure(e, "write into the tensor", [("x", f"`x` is {_describe_tensor(x)}.")])
 
 
+def _may_overlap(x: torch.Tensor) -> bool:
+    """Whether two elements of ``x`` may be one place in memory. Dims are
+    taken by increasing stride; each stride must pass the extent of the
+    dims before it (a sufficient test, exact for everything but exotic
+    ``as_strided()`` views, which are refused when in doubt)."""
+    dims = sorted((int(st), int(d)) for d, st in zip(x.shape, x.stride()) if int(d) > 1)
+    reach = 0  # the largest offset the dims so far reach
+    for st, d in dims:
+        if st <= reach:
+            return True
+        reach += (d - 1) * st
+    return False
+
+
 def _check_writable(x: torch.Tensor) -> None:
     """Refuse to write into a tensor whose elements share memory (expanded,
     stride-0 or overlapping views): one write would change several
     elements. torch's in-place operations refuse these too."""
-    overlap = getattr(torch, "_debug_has_internal_overlap", None)
-    shared = overlap(x) == 1 if overlap is not None else any(
-        s == 0 and d > 1 for d, s in zip(x.shape, x.stride()))
-    if shared:
+    if _may_overlap(x):
         raise UnsupportedTensorError(
             "Can't write into a tensor whose elements share memory.",
             [("x", f"`x` is {_describe_tensor(x)} with strides ({', '.join(map(str, x.stride()))}): "

@@ -17,6 +17,7 @@ from . import _dtypes as D
 from ._cast import cast_into, checked_cast, validate
 from ._devices import resolve
 from ._errors import DtypeError, InputTypeError, record
+from ._from_torch import check_storage
 from ._memory import _released, column_major_strides, view
 
 
@@ -172,6 +173,7 @@ def cast_tensor(x: Any, dtype: Any = None, device: Any = None,
     """
     if not isinstance(x, torch.Tensor):
         raise InputTypeError("`x` must be a tensor.")
+    check_storage(x)
     t = x
     if device is not None:
         dev = resolve(device)
