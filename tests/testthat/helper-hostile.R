@@ -263,4 +263,7 @@ hostile_setup <- quote({
   }
   fake_i64 <- function(x) structure(x, class = "integer64")
   lying_df <- function(cols, n) structure(cols, class = "data.frame", row.names = n)
+  # Start Python and torch now, so that the S3 methods some cases define
+  # for a moment can't upset reticulate's own start-up.
+  invisible(as_torch(1))
 })
