@@ -342,7 +342,7 @@ alloc_error <- function(plan, e, call) {
   ), "size", call = call)
 }
 
-format_gb <- function(bytes) paste(format(signif(bytes / 1e9, 3), scientific = FALSE, big.mark = ","), "GB")
+format_gb <- function(bytes) paste(big_number(signif(bytes / 1e9, 3)), "GB")
 
 # Python containers deeper than this (or that contain themselves) are refused
 # before R's C stack overflows.

@@ -26,14 +26,8 @@ invisible(from_torch(as_torch(c(1, 2))[2]))
 
 torture <- !identical(Sys.getenv("CHECK_MEMORY_GCTORTURE"), "0")
 has_bit64 <- requireNamespace("bit64", quietly = TRUE)
-# Tensors that share R memory (as_torch(copy = FALSE)) that torchbridge
-# holds a keep-alive reference for (how it counts them changed over time).
-shared_count <- function() {
-  ns <- asNamespace("torchbridge")
-  if (exists("shared_count", envir = ns, inherits = FALSE)) return(as.integer(get("shared_count", envir = ns)()))
-  s <- get(".tb", envir = ns)$shared
-  if (is.environment(s)) length(ls(s, all.names = TRUE)) else length(s)
-}
+# R vectors torchbridge keeps alive for tensors that share their memory.
+shared_count <- function() torchbridge:::shared_count()
 failed <- character()
 n_cases <- 0L
 t_start <- proc.time()[["elapsed"]]

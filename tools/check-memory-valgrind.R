@@ -22,12 +22,8 @@ invisible(compiler::enableJIT(0))
 invisible(from_torch(as_torch(c(1, 2))[2]))
 
 has_bit64 <- requireNamespace("bit64", quietly = TRUE)
-shared_count <- function() {
-  ns <- asNamespace("torchbridge")
-  if (exists("shared_count", envir = ns, inherits = FALSE)) return(as.integer(get("shared_count", envir = ns)()))
-  s <- get(".tb", envir = ns)$shared
-  if (is.environment(s)) length(ls(s, all.names = TRUE)) else length(s)
-}
+# R vectors torchbridge keeps alive for tensors that share their memory.
+shared_count <- function() torchbridge:::shared_count()
 failed <- character()
 n_cases <- 0L
 

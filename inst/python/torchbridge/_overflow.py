@@ -14,7 +14,7 @@ exact for every dtype and size.
 
 from __future__ import annotations
 
-from typing import Callable, List, Sequence
+from typing import Callable, Sequence
 
 import torch
 
@@ -66,5 +66,3 @@ def reference_of(fun: Callable[..., torch.Tensor], *tensors: torch.Tensor) -> Ca
     """A reference for :func:`check_exact`: ``fun`` applied to the tensors in float64."""
     return lambda: fun(*[wide(t) for t in tensors])
 
-
-__all__: List[str] = ["check_exact", "reference_of", "wide"]
