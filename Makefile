@@ -35,6 +35,7 @@ demo: setup
 
 bench: setup
 	@Rscript bench/bench.R
+	@Rscript bench/files.R
 	@Rscript bench/soak.R
 
 # 10,000 round trips; fails when the process grows by more than 5%.

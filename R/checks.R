@@ -63,3 +63,23 @@ check_count <- function(x, arg, call, inf_ok = FALSE, max = .Machine$integer.max
   }
   invisible(x)
 }
+
+# A path argument: one string, no NA; `~` expanded.
+check_path <- function(path, call, arg = "path") {
+  if (!is_string(path) || !nzchar(path)) {
+    tb_abort(c("{.arg {arg}} must be a file path (a single string).", x = "It is {obj_desc(path)}."), "arg", call = call)
+  }
+  path.expand(path)
+}
+
+# from_torch()'s int64 argument (bit64 must be installed for "bit64").
+check_int64 <- function(int64, call) {
+  int64 <- check_choice(int64, c("integer", "double", "bit64"), "int64", call)
+  if (int64 == "bit64" && !requireNamespace("bit64", quietly = TRUE)) {
+    tb_abort(c(
+      "{.code int64 = \"bit64\"} needs the {.pkg bit64} package.",
+      i = "Install it with {.code install.packages(\"bit64\")}, or use {.code int64 = \"double\"}."
+    ), "arg", call = call)
+  }
+  int64
+}

@@ -15,11 +15,24 @@
 #' | raw | uint8 | none |
 #' | `bit64::integer64` | int64, exactly | as integer |
 #' | data.frame | one dtype for all columns (bool < int64 < float) | as above, per column |
+#' | NumPy array, DLPack object | its own dtype | kept |
 #'
 #' A data frame becomes a 2-D tensor, rows by columns; every column must be
 #' numeric, integer or logical (an error names the others). Factors,
 #' characters, lists, classed vectors such as `Date`, S4 objects (e.g.
 #' Matrix's) and `NULL` are errors of class `torchbridge_error_type`.
+#'
+#' @section Python arrays:
+#' NumPy arrays (and NumPy scalars) and objects with `__dlpack__` (JAX,
+#' CuPy, TensorFlow tensors) or the array interface become tensors of their
+#' own dtype unless `dtype` is given, with the cast rules below. NumPy
+#' makes float64 by default, which is usually more than a GPU wants: pass
+#' `dtype = "float32"` there. With `copy = TRUE` the tensor owns its
+#' memory, so in-place torch operations never change the array; with
+#' `copy = FALSE` it shares the array's memory as `torch.from_numpy()` does
+#' (where no cast and no move is needed), and the array and the tensor
+#' change together. `device` works as for R data. A Python list is not an
+#' array: convert it with [from_torch()] first.
 #'
 #' @section Shapes:
 #' A plain vector gives a 1-D tensor (also for length 1); `dim(x)` is kept in
@@ -64,7 +77,8 @@
 #' tensor; the guarantee that torch never writes what R can see holds on the
 #' default path only.
 #'
-#' @param x An R vector, matrix, array or data frame, or a torch tensor.
+#' @param x An R vector, matrix, array or data frame, a torch tensor, or a
+#'   NumPy array or DLPack object (see Python arrays).
 #'   A tensor is returned as it is unless `dtype`, `device` or
 #'   `requires_grad` is given.
 #' @param dtype `NULL` for the default above, a dtype name (`"float32"`,
@@ -102,6 +116,10 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
     grad <- if (missing(requires_grad)) NULL else requires_grad
     if (is.null(dtype) && is.null(device) && is.null(grad)) return(x)
     return(tb_py(mod$cast_tensor(x, dtype, device, grad), call))
+  }
+  if (inherits(x, "python.builtin.object")) {
+    device <- device %||% getOption("torchbridge.device", "cpu")
+    return(tb_py(mod$from_python(x, dtype, device, requires_grad, copy), call))
   }
   release_shared(mod)
   device <- device %||% getOption("torchbridge.device", "cpu")
@@ -252,13 +270,41 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
 #' | int8, int16, int32, uint8, uint16 | integer |
 #' | int64, uint32, uint64 | integer (or as `int64` says) |
 #' | bool | logical |
+#' | float8 (all formats) | double (exactly) |
 #' | complex32, complex64, complex128 | complex |
 #'
 #' A 0-d or 1-D tensor gives a plain vector, a 2-D tensor a matrix, more
-#' dimensions an array with the same dims. A list, tuple or dict of tensors
-#' gives an R list (dict keys become names), recursively; a named tuple such
-#' as the result of `torch$max(x, dim = 1L)` gives a list named by its fields
-#' (`values`, `indices`).
+#' dimensions an array with the same dims.
+#'
+#' @section What Python hands R:
+#' `from_torch()` takes what Python code actually produces, as `py$x` or
+#' `reticulate::py_eval()` give it:
+#' - lists, tuples and dicts (including a `state_dict()`), recursively: an
+#'   R list, dict keys as names in their order; a named tuple such as the
+#'   result of `torch$max(x, dim = 1L)` is a list named by its fields
+#'   (`values`, `indices`);
+#' - R lists whose elements are tensors, other Python objects or plain R
+#'   values (reticulate has already turned the container into an R list);
+#'   plain R values pass through unchanged;
+#' - a list or tuple of plain Python numbers, bools or strings of one kind:
+#'   an R vector (`[0.9, 0.7]` gives `c(0.9, 0.7)`; ints and floats together
+#'   give doubles). Python ints are R integers when all of them fit R's
+#'   integer range, else doubles (`int64 = "bit64"`: integer64), with a
+#'   `torchbridge_warning_precision` beyond 2^53. Mixed lists stay lists;
+#' - Python numbers, bools, strings and `None`: length-1 vectors and `NULL`
+#'   (kept as a list element);
+#' - NumPy arrays and scalars of every numeric and bool dtype, in any layout
+#'   (Fortran order, strided, negative strides, read-only, either byte
+#'   order), by the table above; objects with `__dlpack__` (JAX, CuPy,
+#'   TensorFlow tensors) or the array interface likewise;
+#' - a torch module: its `state_dict()`, with a message of class
+#'   `torchbridge_message_module`.
+#'
+#' Anything else (Python sets, iterators, other objects, NumPy string,
+#' object and structured arrays) is an error of class
+#' `torchbridge_error_type` that names where it sits, e.g.
+#' `x$history[[3]]: a Python set can't be converted to R`. An error in
+#' converting a tensor inside a list names its place the same way.
 #'
 #' Values are never shifted: indices computed by torch (as from `argmax()`
 #' or `torch$max()`) stay 0-based. Add 1 to use them as R indices.
@@ -275,13 +321,14 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
 #' than 100 levels deep (or containing themselves) are a
 #' `torchbridge_error_size`.
 #'
-#' @param x A torch tensor, or a Python list, tuple or dict of them.
+#' @param x A torch tensor, a NumPy array or other Python object, or a
+#'   list of them (see What Python hands R).
 #' @param int64 What int64, uint32 and uint64 tensors become: `"integer"`
 #'   (R integers; an error when a value does not fit), `"double"` (exact up
 #'   to 2^53, a warning of class `torchbridge_warning_precision` beyond) or
 #'   `"bit64"` (a `bit64::integer64` vector, exact; needs the bit64
 #'   package).
-#' @return An R vector, matrix or array, or a list of them.
+#' @return An R vector, matrix or array, or a (nested) list of them.
 #' @family conversion
 #' @export
 #' @examples
@@ -292,16 +339,10 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
 #' }
 from_torch <- function(x, int64 = c("integer", "double", "bit64")) {
   call <- rlang::current_env()
-  int64 <- check_choice(int64, c("integer", "double", "bit64"), "int64", call)
-  if (int64 == "bit64" && !requireNamespace("bit64", quietly = TRUE)) {
+  int64 <- check_int64(int64, call)
+  if (!inherits(x, "python.builtin.object") && (!is.list(x) || is.object(x))) {
     tb_abort(c(
-      "{.code int64 = \"bit64\"} needs the {.pkg bit64} package.",
-      i = "Install it with {.code install.packages(\"bit64\")}, or use {.code int64 = \"double\"}."
-    ), "arg", call = call)
-  }
-  if (!inherits(x, "python.builtin.object")) {
-    tb_abort(c(
-      "{.arg x} must be a torch tensor.",
+      "{.arg x} must be a torch tensor, or a list of them.",
       x = "It is {obj_desc(x)}.",
       i = "Use {.fn as_torch} to make a tensor from R data."
     ), "type", call = call)
@@ -343,42 +384,3 @@ alloc_error <- function(plan, e, call) {
 }
 
 format_gb <- function(bytes) paste(big_number(signif(bytes / 1e9, 3)), "GB")
-
-# Python containers deeper than this (or that contain themselves) are refused
-# before R's C stack overflows.
-max_depth <- 100L
-
-python_to_r <- function(x, mod, int64, call, top = TRUE, depth = 1L) {
-  if (depth > max_depth) {
-    tb_abort(c(
-      "Can't convert {.arg x}: its lists are nested more than {max_depth} levels deep.",
-      i = "A list that contains itself is nested without end."
-    ), "size", call = call)
-  }
-  parts <- tb_py(mod$unpack(x), call)
-  kind <- reticulate::py_to_r(reticulate::py_get_item(parts, 0L))
-  items <- reticulate::py_get_item(parts, 2L)
-  if (kind == "scalar") {
-    if (top) {
-      tb_abort(c(
-        "{.arg x} must be a torch tensor, or a list, tuple or dict of them.",
-        x = "It is {obj_desc(x)}.",
-        i = "Python numbers and strings convert with {.code reticulate::py_to_r()}."
-      ), "type", call = call)
-    }
-    return(reticulate::py_to_r(reticulate::py_get_item(items, 0L)))
-  }
-  n <- reticulate::py_len(items)
-  out <- vector("list", n)
-  for (i in seq_len(n)) {
-    item <- reticulate::py_get_item(items, i - 1L)
-    value <- if (is_tensor(item)) {
-      tensor_to_r(item, mod, int64, call)
-    } else {
-      python_to_r(item, mod, int64, call, top = FALSE, depth = depth + 1L)
-    }
-    if (!is.null(value)) out[[i]] <- value
-  }
-  if (kind == "named") names(out) <- unlist(reticulate::py_to_r(reticulate::py_get_item(parts, 1L)))
-  out
-}

@@ -13,13 +13,15 @@
 #' | `torchbridge_error_overflow` | a value outside the target type's range; an integer result that would wrap around |
 #' | `torchbridge_error_device` | an unknown device name |
 #' | `torchbridge_error_no_gpu` | a device that this machine or this torch build does not have |
-#' | `torchbridge_error_python` | Python or torch can't be found or loaded |
+#' | `torchbridge_error_python` | Python or torch can't be found or loaded, or a Python module a function needs (safetensors) is missing |
 #' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory, also inside operators and math); the Python error is the parent |
 #' | `torchbridge_error_arg` | an argument of the wrong kind or missing, e.g. `int64 = "x"`, `bins = 1e10`, `to_device(x)` without a device |
 #' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, a dtype R has no type for, a tensor whose elements lie outside its storage, a write into a tensor whose elements share memory |
 #' | `torchbridge_error_shape` | incompatible shapes |
 #' | `torchbridge_error_index` | an index out of range or of the wrong kind |
 #' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows, a result R can't allocate, or more elements than `tensor_data()`'s `max_elements`); Python lists nested too deep |
+#' | `torchbridge_error_file` | a path that does not exist or is a directory; a file that is not a torch or safetensors file, or is truncated or corrupt; a file that can't be written |
+#' | `torchbridge_error_weights_only` | [read_pt()] of a file that holds more than tensors and plain values, with `weights_only = TRUE` |
 #' | `torchbridge_error_plot` | a tensor `autoplot()` or `plot()` can't draw (its shape, complex or empty tensors, image values outside `[0, 1]` and `[0, 255]`) |
 #'
 #' Errors that start in torchbridge's Python code arrive with these classes
@@ -27,11 +29,12 @@
 #'
 #' Warnings have the class `torchbridge_warning` and a subclass:
 #' `torchbridge_warning_precision` when `from_torch(int64 = "double")` meets
-#' values beyond 2^53.
+#' values beyond 2^53, or Python ints beyond 2^53 become doubles.
 #'
 #' Messages have the class `torchbridge_message` and a subclass:
 #' `torchbridge_message_plot` when `autoplot()` reduces a tensor before
-#' drawing it.
+#' drawing it; `torchbridge_message_module` when [from_torch()] or
+#' [read_pt()] turns a torch module into its `state_dict()`.
 #'
 #' @name torchbridge_error
 #' @keywords internal

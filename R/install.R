@@ -1,13 +1,15 @@
 #' Install PyTorch for torchbridge
 #'
 #' Creates the Python virtualenv `envname` (through reticulate) and installs
-#' torch into it, with NumPy < 2 when the installed reticulate is older than
-#' 1.38 (those versions refuse NumPy 2; torchbridge itself never needs NumPy).
+#' torch into it, with the `safetensors` module (for [read_safetensors()]
+#' and [write_safetensors()]) and, when the installed reticulate is older
+#' than 1.38, NumPy < 2 (those versions refuse NumPy 2; torchbridge itself
+#' never needs NumPy).
 #' torchbridge finds this virtualenv by itself (see [torchbridge_sitrep()]
 #' for the order in which Python is looked for).
 #'
 #' Running it again is quick: when the virtualenv already has the torch
-#' asked for, nothing is installed.
+#' asked for and safetensors, nothing is installed.
 #'
 #' @param envname The virtualenv's name (under reticulate's virtualenv root,
 #'   usually `~/.virtualenvs`) or path.
@@ -42,10 +44,12 @@ install_torch <- function(envname = "r-torchbridge", version = NULL, cuda = NULL
   tag <- build_tag(cuda)
   packages <- c(
     paste0("torch", if (!is.null(version)) paste0("==", version, if (!is.null(tag)) paste0("+", tag))),
+    "safetensors",
     if (numpy1) "numpy<2"
   )
   if (reticulate::virtualenv_exists(envname) &&
-    !is.null(torch_installed(envname, version, tag)) && (!numpy1 || numpy_below_2(envname))) {
+    !is.null(torch_installed(envname, version, tag)) &&
+    !is.null(installed_version(envname, "safetensors")) && (!numpy1 || numpy_below_2(envname))) {
     cli::cli_inform(c(v = "{.pkg torch} {torch_installed(envname, version, tag)} is already installed in {.path {envname}}."))
     return(invisible(envname))
   }

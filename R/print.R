@@ -67,9 +67,11 @@ str.torch.Tensor <- function(object, ...) {
   mod <- bridge(call)
   h <- reticulate::py_to_r(tb_py(mod$head_values(object, 10L), call))
   info <- tensor_info(h)
-  vals <- if (!is.null(h[[6]])) tensor_to_r(h[[6]], mod, "double", call)
+  vals <- if (!is.null(h[[6]])) preview_values(h[[6]], info$dtype, mod, call)
   shown <- if (is.null(vals)) {
     character()
+  } else if (is.character(vals)) {
+    as.vector(vals) # exact integer text
   } else if (is.logical(vals)) {
     format(vals, trim = TRUE)
   } else {
@@ -126,10 +128,22 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
   p <- reticulate::py_to_r(tb_py(mod$preview(x, max_items, max_rows, max_cols, max_slices), call))
   list(
     info = tensor_info(p),
-    values = if (!is.null(p[[6]])) tensor_to_r(p[[6]], mod, "double", call),
+    values = if (!is.null(p[[6]])) preview_values(p[[6]], p[[1]], mod, call),
     slices = lapply(p[[7]], function(s) as.integer(unlist(s))),
     why = p[[8]]
   )
+}
+
+# The values print() and str() show, as R values: doubles, or for int64,
+# uint32 and uint64 exact decimal text (a character array with the values'
+# dims), since a double rounds such values beyond 2^53.
+preview_values <- function(t, dtype, mod, call) {
+  if (!dtype %in% c("int64", "uint32", "uint64")) return(tensor_to_r(t, mod, "double", call))
+  parts <- strsplit(reticulate::py_to_r(tb_py(mod$int_text(t), call)), "|", fixed = TRUE)[[1]]
+  values <- if (length(parts) > 1L && nzchar(parts[[2]])) strsplit(parts[[2]], ";", fixed = TRUE)[[1]] else character()
+  dims <- if (nzchar(parts[[1]])) as.integer(strsplit(parts[[1]], ",", fixed = TRUE)[[1]])
+  if (length(dims) >= 2L) dim(values) <- dims
+  values
 }
 
 # Dims from decimal strings: integers, or doubles where a dim passes R's
@@ -163,6 +177,7 @@ is_int_dtype <- function(dtype) grepl("^u?int[0-9]+$", dtype)
 # Values formatted together, as R formats one vector; keeps dims.
 format_cells <- function(v, dtype) {
   if (is.logical(v)) return(format(v))
+  if (is.character(v)) return(format(v, justify = "right")) # exact integer text
   if (is_int_dtype(dtype)) return(format(v, scientific = FALSE))
   digits <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, getOption("digits"))
   format(v, digits = digits)

@@ -329,8 +329,16 @@ def test_nested():
 
 
 def test_unsupported_dtype():
-    with pytest.raises(UnsupportedTensorError, match="^Can't convert a tensor of dtype float8_e4m3fn to R"):
-        tb.plan(torch.zeros(2, dtype=torch.float8_e4m3fn))
+    with pytest.raises(UnsupportedTensorError, match="^Can't convert a tensor of dtype float4_e2m1fn_x2 to R"):
+        tb.plan(torch.zeros(2, dtype=torch.uint8).view(torch.float4_e2m1fn_x2))
+
+
+@pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e4m3fnuz, torch.float8_e5m2,
+                                   torch.float8_e5m2fnuz, torch.float8_e8m0fnu])
+def test_float8_becomes_double_exactly(rmem, dtype):
+    values = [0.5, 2.0, 0.25, 8.0]
+    res = rmem.to_r(torch.tensor(values).to(dtype).reshape(2, 2))
+    assert (res.rtype, res.dims, res.values) == ("double", [2, 2], [0.5, 0.25, 2.0, 8.0])
 
 
 @pytest.mark.parametrize("x, shown", [([1, 2], "list"), (3.5, "float"), (None, "NoneType")])
@@ -405,68 +413,6 @@ def test_fill_layout_property(rmem, t):
     for k in range(t.numel()):
         idx = rmem.colmajor_index(k, shape)
         assert res.values[k] == rmem.item(flat[idx])
-
-
-# --- unpack -------------------------------------------------------------------
-
-
-def test_unpack_list_and_tuple():
-    a, b = torch.zeros(1), torch.ones(2)
-    kind, names, items = tb.unpack([a, b])
-    assert (kind, names) == ("list", None)
-    assert items[0] is a and items[1] is b
-    kind, names, items = tb.unpack((a, [b]))
-    assert (kind, names) == ("list", None) and items[0] is a and items[1] == [b]
-    assert tb.unpack([]) == ("list", None, [])
-    assert tb.unpack(torch.Size([2, 3])) == ("list", None, [2, 3])
-
-
-def test_unpack_dict_keys_become_names():
-    a, b = torch.zeros(1), torch.ones(1)
-    kind, names, items = tb.unpack({"w": a, 1: b})
-    assert (kind, names) == ("named", ["w", "1"])
-    assert items[0] is a and items[1] is b
-
-
-def test_unpack_torch_max_named_tuple(rmem):
-    x = torch.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
-    kind, names, items = tb.unpack(torch.max(x, dim=1))
-    assert (kind, names) == ("named", ["values", "indices"])
-    assert rmem.to_r(items[0]).values == [5.0, 7.0]
-    indices = rmem.to_r(items[1])
-    assert indices.values == [1, 0]  # torch's 0-based indices, never shifted
-
-
-def test_unpack_namedtuple():
-    Pair = collections.namedtuple("Pair", ["mean", "sd"])
-    assert tb.unpack(Pair(1, 2)) == ("named", ["mean", "sd"], [1, 2])
-
-
-@pytest.mark.parametrize(
-    "x, item",
-    [(3, 3), (2**31 - 1, 2**31 - 1), (-(2**31) + 1, -(2**31) + 1), (True, True), (1.5, 1.5),
-     (None, None), ("a", "a"), (1j, 1j)],
-)
-def test_unpack_scalars(x, item):
-    kind, names, items = tb.unpack(x)
-    assert (kind, names, items) == ("scalar", None, [item])
-    assert type(items[0]) is type(item)
-
-
-@pytest.mark.parametrize("x", [2**31, -(2**31), 2**40, -(2**62)])
-def test_unpack_large_ints_become_doubles(x):
-    # reticulate would wrap them; -2^31 would be NA_integer_
-    assert tb.unpack(x) == ("scalar", None, [float(x)])
-    assert type(tb.unpack(x)[2][0]) is float
-
-
-@pytest.mark.parametrize("x, shown", [(object(), "builtins.object"), (torch.zeros(1), "torch.Tensor"),
-                                      (b"bytes", "builtins.bytes"), ({1, 2}, "builtins.set")])
-def test_unpack_refuses_other_objects(x, shown):
-    with pytest.raises(InputTypeError) as ei:
-        tb.unpack(x)
-    assert ei.value.message == "`x` must be a torch tensor, or a list, tuple or dict of them."
-    assert ei.value.bullets == [("x", f"Found a Python {shown}.")]
 
 
 # --- GPU --------------------------------------------------------------------------

@@ -61,7 +61,23 @@ SCRIPT = textwrap.dedent(
     tl = tb.from_r(str(ctypes.addressof(lg)), "logical", "3", None)
     plan_l, back_l = to_r(tl, ctypes.c_int32, 3)
 
-    kind, names, items = tb.unpack(torch.max(torch.tensor([[1.0, 4.0], [3.0, 2.0]]), dim=1))
+    import os, tempfile
+    folder = tempfile.mkdtemp()
+    pt = os.path.join(folder, "r.pt")
+    tb.save_pt({"w": torch.arange(4.0).reshape(2, 2), "ids": [1, 2]}, pt)
+    back_pt = tb.load_pt(pt)
+    files = {"pt": [back_pt["w"].tolist(), back_pt["ids"]]}
+    try:
+        import safetensors  # noqa: F401
+    except ImportError:
+        files["safetensors"] = "absent"
+    else:
+        st = os.path.join(folder, "r.safetensors")
+        tb.save_safetensors({"w": torch.arange(4.0).reshape(2, 2).t(), "b": torch.tensor([True])}, st, {"k": "v"})
+        back = tb.load_safetensors(st)
+        files["safetensors"] = [back["tensors"]["w"].tolist(), back["tensors"]["b"].tolist(), back["metadata"]]
+
+    kind, names, items, _ = tb.unpack(torch.max(torch.tensor([[1.0, 4.0], [3.0, 2.0]]), dim=1))
 
     print(json.dumps({
         "plans": [plan_d, plan_i, plan_z, plan_l],
@@ -72,6 +88,7 @@ SCRIPT = textwrap.dedent(
         "dtypes": [str(t.dtype), str(ti.dtype), str(tz.dtype), str(tl.dtype)],
         "unpack": [kind, names, [it.tolist() for it in items]],
         "info_numpy": tb.info()["numpy"],
+        "files": files,
         "attempts": attempts,
         "numpy_modules": sorted(repr(m) for k, m in sys.modules.items() if k == "numpy" or k.startswith("numpy.")),
     }))
@@ -94,6 +111,9 @@ def test_round_trips_without_numpy(tmp_path):
     assert out["dtypes"] == ["torch.float64", "torch.int64", "torch.complex128", "torch.bool"]
     assert out["unpack"] == ["named", ["values", "indices"], [[4.0, 3.0], [1, 0]]]
     assert out["info_numpy"] is None
+    assert out["files"]["pt"] == [[[0.0, 1.0], [2.0, 3.0]], [1, 2]]
+    if out["files"]["safetensors"] != "absent":
+        assert out["files"]["safetensors"] == [[[0.0, 2.0], [1.0, 3.0]], [True], {"k": "v"}]
     # torchbridge never tried to import NumPy, and no NumPy module got loaded
     assert out["attempts"] == []
     assert out["numpy_modules"] == ["None"]

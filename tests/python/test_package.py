@@ -23,8 +23,10 @@ def test_public_names():
         "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "parse", "plan", "plan_text",
         "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
         "take_released", "unpack", "view",
+        # _from_python, _pt_file, _safetensors: Python objects and files
+        "from_python", "plain_kind", "load_pt", "save_pt", "load_safetensors", "save_safetensors", "safetensors_info",
         # _methods: the tensor side of the R methods
-        "any_na", "assign", "binary", "complex_op", "describe", "head_values", "math_op", "matmul", "mean", "na_test", "numel", "permute",
+        "any_na", "assign", "binary", "complex_op", "describe", "head_values", "int_text", "math_op", "matmul", "mean", "na_test", "numel", "permute",
         "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
     }
     for name in tb.__all__:

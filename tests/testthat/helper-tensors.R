@@ -83,3 +83,17 @@ int64_tensor <- function(literal) {
   torch <- torch_mod()
   torch$tensor(reticulate::py_eval(literal, convert = FALSE), dtype = torch$int64)
 }
+
+# identical(), strictly: testthat 3e's expect_identical() compares with waldo,
+# which does not tell NA from NaN; the NA rules here are all about that.
+expect_exact <- function(object, expected, info = NULL) {
+  act <- quasi_label(rlang::enquo(object), arg = "object")
+  show <- function(v) paste(utils::capture.output(utils::str(v, vec.len = 8)), collapse = "\n")
+  expect(
+    identical(act$val, expected),
+    sprintf("%s is not identical() to the expected value.\nactual:   %s\nexpected: %s",
+            act$lab, show(act$val), show(expected)),
+    info = info
+  )
+  invisible(act$val)
+}

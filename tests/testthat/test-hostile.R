@@ -159,11 +159,13 @@ test_that("float8 dtypes: casts in and out (spec)", {
     "spec: a float8 tensor cast to int64" = hc(as_torch(h_f8(), dtype = "int64"), "dtype"),
     "1, 2 to float8_e5m2 and back" = hc(as_torch(c(1, 2), dtype = "float8_e5m2")$float(), value = c(1, 2)),
     "Inf to float8_e5m2 (which has Inf)" = hc(as_torch(Inf, dtype = "float8_e5m2")$float(), value = Inf),
-    "from_torch(float8_e4m3fn)" = hc(h_f8(), "unsupported_tensor"),
-    "from_torch(float8_e5m2)" = hc(h_torch()$zeros(2L, dtype = h_torch()$float8_e5m2), "unsupported_tensor"),
-    "from_torch(float8_e4m3fnuz)" = hc(h_torch()$zeros(2L, dtype = h_torch()$float8_e4m3fnuz), "unsupported_tensor"),
-    "from_torch(float8_e5m2fnuz)" = hc(h_torch()$zeros(2L, dtype = h_torch()$float8_e5m2fnuz), "unsupported_tensor"),
-    "from_torch(float8_e8m0fnu)" = hc(h_torch()$ones(2L)$to(h_torch()$float8_e8m0fnu), "unsupported_tensor")
+    # every float8 value is a double exactly: they convert as doubles
+    "from_torch(float8_e4m3fn)" = hc(h_f8(), value = c(1, 2)),
+    "from_torch(float8_e5m2)" = hc(as_torch(c(0.5, -3))$to(h_torch()$float8_e5m2), value = c(0.5, -3)),
+    "from_torch(float8_e4m3fnuz)" = hc(h_torch()$zeros(2L, dtype = h_torch()$float8_e4m3fnuz), value = c(0, 0)),
+    "from_torch(float8_e5m2fnuz)" = hc(h_torch()$zeros(2L, dtype = h_torch()$float8_e5m2fnuz), value = c(0, 0)),
+    "from_torch(float8_e8m0fnu)" = hc(as_torch(c(1, 4))$to(h_torch()$float8_e8m0fnu), value = c(1, 4)),
+    "from_torch(float4_e2m1fn_x2)" = hc(h_torch()$zeros(2L, dtype = h_torch()$uint8)$view(h_torch()$float4_e2m1fn_x2), "unsupported_tensor")
   ))
 })
 
@@ -232,11 +234,12 @@ test_that("from_torch() of things that are not tensors", {
   run_hostile_cases(list(
     "from_torch(1:3)" = hc(from_torch(1:3), "type"),
     "from_torch(NULL)" = hc(from_torch(NULL), "type"),
-    "from_torch(an R list of tensors)" = hc(from_torch(list(h_f32())), "type"),
+    "from_torch(an R list of tensors)" = hc(from_torch(list(h_f32())), value = list(c(1.5, -2, 4))),
+    "from_torch(a data frame)" = hc(from_torch(data.frame(a = 1)), "type"),
     "from_torch(environment)" = hc(from_torch(new.env()), "type"),
-    "from_torch(None)" = hc(from_torch(pe("None")), "type"),
-    "from_torch(Python int)" = hc(from_torch(pe("3")), "type"),
-    "from_torch(Python str)" = hc(from_torch(pe("'a'")), "type"),
+    "from_torch(None)" = hc(from_torch(pe("None")), value = NULL),
+    "from_torch(Python int)" = hc(from_torch(pe("3")), value = 3L),
+    "from_torch(Python str)" = hc(from_torch(pe("'a'")), value = "a"),
     "from_torch(range)" = hc(from_torch(pe("range(3)")), "type"),
     "from_torch(set)" = hc(from_torch(pe("{1}")), "type"),
     "from_torch(lambda)" = hc(from_torch(pe("lambda: 1")), "type"),
@@ -767,7 +770,7 @@ test_that("print() and str() of tensors that can't show values, and huge shapes"
     "format(0-d)" = hc(format(h_0d())[1], value = " 5"),
     "format(empty)" = hc(format(h_empty())[1], value = " (no elements)"),
     "format(2 x 0 x 3)" = hc(format(torch$zeros(2L, 0L, 3L))[1], value = " (no elements)"),
-    "format(float8)" = hc(not_shown(format(h_f8())), value = TRUE),
+    "format(float8)" = hc(format(h_f8())[1], value = " 1 2"),
     "format(meta)" = hc(not_shown(format(torch$ones(2L, device = "meta"))), value = TRUE),
     "format(sparse)" = hc(not_shown(format(torch$ones(2L)$to_sparse())), value = TRUE),
     "format(quantized)" = hc(not_shown(format(torch$quantize_per_tensor(torch$ones(2L), 0.1, 0L, torch$qint8))), value = TRUE),
@@ -816,7 +819,8 @@ test_that("tensor_data() with hostile arguments", {
                  value = data.frame(row = integer(0), col = integer(0), value = numeric(0))),
     "complex" = hc(tensor_data(as_torch(1 + 1i))$value, value = 1 + 1i),
     "a 2^40-element tensor" = hc(tensor_data(h_torch()$zeros(1L)$expand(list(pe("2**40")))), "size"),
-    "float8" = hc(tensor_data(h_f8()), "unsupported_tensor")
+    "float8" = hc(tensor_data(h_f8()), value = data.frame(dim1 = 1:2, value = c(1, 2))),
+    "float4" = hc(tensor_data(h_torch()$zeros(2L, dtype = h_torch()$uint8)$view(h_torch()$float4_e2m1fn_x2)), "unsupported_tensor")
   ))
 })
 

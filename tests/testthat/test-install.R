@@ -10,8 +10,9 @@ expect_tb_error <- function(err, kind) {
 numpy1 <- function() utils::packageVersion("reticulate") < "1.38"
 
 # A directory that reticulate takes for a virtualenv, with dist-info folders
-# for the given torch and NumPy versions (NULL: not installed).
-local_fake_venv <- function(torch = "2.13.0+cpu", numpy = "1.26.4", env = parent.frame()) {
+# for the given torch, NumPy and safetensors versions (NULL: not installed).
+local_fake_venv <- function(torch = "2.13.0+cpu", numpy = "1.26.4", safetensors = "0.8.0",
+                            env = parent.frame()) {
   dir <- withr::local_tempdir("tb-venv-", .local_envir = env)
   dir.create(file.path(dir, "bin"))
   file.create(file.path(dir, "pyvenv.cfg"), file.path(dir, "bin", "python"))
@@ -19,6 +20,7 @@ local_fake_venv <- function(torch = "2.13.0+cpu", numpy = "1.26.4", env = parent
   dir.create(site, recursive = TRUE)
   if (!is.null(torch)) dir.create(file.path(site, paste0("torch-", torch, ".dist-info")))
   if (!is.null(numpy)) dir.create(file.path(site, paste0("numpy-", numpy, ".dist-info")))
+  if (!is.null(safetensors)) dir.create(file.path(site, paste0("safetensors-", safetensors, ".dist-info")))
   normalizePath(dir)
 }
 
@@ -114,6 +116,14 @@ test_that("install_torch() with the existing r-torchbridge is quick and starts n
 
 # What would be installed ----------------------------------------------------
 
+test_that("install_torch() adds safetensors to a virtualenv that has torch but not it", {
+  dir <- local_fake_venv(torch = "2.13.0+cpu", numpy = "1.26.4", safetensors = NULL)
+  spy <- local_installer_spy()
+  expect_error(install_torch(dir, version = "2.13.0"), class = "tb_test_installer")
+  expect_identical(spy$create, list())
+  expect_identical(spy$install[[1]]$packages, c("torch==2.13.0", "safetensors", if (numpy1()) "numpy<2"))
+})
+
 test_that("install_torch() installs the torch asked for when the virtualenv has another", {
   dir <- local_fake_venv(torch = "2.13.0+cpu", numpy = "1.26.4")
   spy <- local_installer_spy()
@@ -121,7 +131,7 @@ test_that("install_torch() installs the torch asked for when the virtualenv has 
   expect_identical(spy$create, list())
   expect_identical(spy$install, list(list(
     envname = dir,
-    packages = c("torch==9.9.9", if (numpy1()) "numpy<2"),
+    packages = c("torch==9.9.9", "safetensors", if (numpy1()) "numpy<2"),
     ignore_installed = FALSE,
     pip_options = character()
   )))
@@ -144,9 +154,9 @@ test_that("install_torch() takes CPU and CUDA builds from PyTorch's index", {
   expect_identical(
     lapply(spy$install, `[[`, "packages"),
     list(
-      c("torch", if (numpy1()) "numpy<2"),
-      c("torch==2.13.0+cu126", if (numpy1()) "numpy<2"),
-      c("torch", if (numpy1()) "numpy<2")
+      c("torch", "safetensors", if (numpy1()) "numpy<2"),
+      c("torch==2.13.0+cu126", "safetensors", if (numpy1()) "numpy<2"),
+      c("torch", "safetensors", if (numpy1()) "numpy<2")
     )
   )
 })
@@ -165,7 +175,7 @@ test_that("install_torch() asks for NumPy < 2 where reticulate needs it", {
   dir <- local_fake_venv(torch = "2.13.0+cpu", numpy = "2.0.0")
   spy <- local_installer_spy()
   expect_error(install_torch(dir, version = "2.13.0"), class = "tb_test_installer")
-  expect_identical(spy$install[[1]]$packages, c("torch==2.13.0", "numpy<2"))
+  expect_identical(spy$install[[1]]$packages, c("torch==2.13.0", "safetensors", "numpy<2"))
 })
 
 test_that("install_torch() installs a CUDA build over a CPU-only one of the same version", {
@@ -173,7 +183,7 @@ test_that("install_torch() installs a CUDA build over a CPU-only one of the same
   spy <- local_installer_spy()
   expect_error(install_torch(dir, version = "2.13.0", cuda = "12.6"), class = "tb_test_installer")
   expect_length(spy$install, 1L)
-  expect_identical(spy$install[[1]]$packages, c("torch==2.13.0+cu126", if (numpy1()) "numpy<2"))
+  expect_identical(spy$install[[1]]$packages, c("torch==2.13.0+cu126", "safetensors", if (numpy1()) "numpy<2"))
   expect_identical(spy$install[[1]]$pip_options[1:2], c("--index-url", "https://download.pytorch.org/whl/cu126"))
   # pip would keep the +cpu build, which also satisfies torch==2.13.0.
   expect_true("--force-reinstall" %in% spy$install[[1]]$pip_options)

@@ -39,6 +39,25 @@ test_that("format() gives the lines print() shows", {
   expect_identical(utils::capture.output(print(x)), lines)
 })
 
+test_that("int64, uint32 and uint64 values beyond 2^53 print exactly", {
+  skip_if_no_torch()
+  skip_if_not_installed("bit64")
+  x <- bit64::as.integer64(c("9007199254740993", "-5", "-9223372036854775807", "4"))
+  m <- as_torch(x)$reshape(list(2L, 2L))
+  expect_identical(format(m), c(
+    "     9007199254740993                   -5",
+    " -9223372036854775807                    4",
+    "[ dtype: int64 | device: cpu | shape: (2, 2) | requires_grad: FALSE ]"
+  ))
+  u <- reticulate::py_eval("__import__('torch').tensor([2**64 - 1, 3], dtype=__import__('torch').uint64)", convert = FALSE)
+  expect_identical(format(u)[1], " 18446744073709551615                    3")
+  expect_output(str(u), "^ torch.Tensor uint64 \\(2\\) cpu 18446744073709551615 3$")
+  expect_output(str(m), "cpu 9007199254740993 -9223372036854775807 -5 4$")
+  expect_identical(format(as_torch(x[1])$squeeze())[1], " 9007199254740993")
+  # narrower integers and floats print as before
+  expect_identical(format(as_torch(c(1L, -20L), dtype = "int32"))[1], "   1 -20")
+})
+
 test_that("str() is one line with the first values in column-major order", {
   skip_if_no_torch()
   torch <- torch_mod()

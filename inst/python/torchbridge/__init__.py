@@ -9,7 +9,8 @@ through reticulate's conversions (see ``_to_torch`` and ``_from_torch``).
 from ._devices import cuda_count, default_device, devices, resolve
 from ._dtypes import all_names, parse
 from ._errors import TorchbridgeError, take_last_error
-from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch, unpack
+from ._from_python import from_python, plain_kind, unpack
+from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch
 from ._info import info
 from ._memory import column_major_strides, take_released, view
 from ._methods import (
@@ -19,6 +20,7 @@ from ._methods import (
     complex_op,
     describe,
     head_values,
+    int_text,
     math_op,
     matmul,
     mean,
@@ -33,7 +35,9 @@ from ._methods import (
     transpose,
     unary,
 )
+from ._pt_file import load_pt, save_pt
 from ._plot import plot_histogram, plot_kind, plot_reduce
+from ._safetensors import info as safetensors_info, load as load_safetensors, save as save_safetensors
 from ._to_torch import cast_tensor, from_columns, from_r
 
 __all__ = [
@@ -52,9 +56,13 @@ __all__ = [
     "drop_plan",
     "fill",
     "from_columns",
+    "from_python",
     "from_r",
     "head_values",
     "info",
+    "int_text",
+    "load_pt",
+    "load_safetensors",
     "math_op",
     "matmul",
     "mean",
@@ -62,6 +70,7 @@ __all__ = [
     "numel",
     "parse",
     "permute",
+    "plain_kind",
     "plan",
     "plan_text",
     "plot_histogram",
@@ -69,6 +78,9 @@ __all__ = [
     "plot_reduce",
     "preview",
     "resolve",
+    "safetensors_info",
+    "save_pt",
+    "save_safetensors",
     "set_scratch",
     "shape",
     "subset",

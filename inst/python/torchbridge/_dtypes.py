@@ -164,10 +164,11 @@ def r_type_for(dt: torch.dtype, int64: str) -> Tuple[str, torch.dtype]:
             and uint64 tensors become.
 
     Raises:
-        UnsupportedTensorError: a dtype R has no type for (float8, sub-byte...).
+        UnsupportedTensorError: a dtype R has no type for (bit-packed
+            float4, sub-byte integers, bits...).
     """
-    if dt in FLOAT_DTYPES:
-        return "double", torch.float64
+    if dt in FLOAT_DTYPES or name(dt).startswith("float8_"):
+        return "double", torch.float64  # every float8 value is a double exactly
     if dt == torch.bool:
         return "logical", torch.int32
     if dt in _INT_TO_R_INTEGER:

@@ -79,6 +79,26 @@ class PlotError(TorchbridgeError):
     kind = "plot"
 
 
+class PythonError(TorchbridgeError):
+    """A Python module torchbridge needs is missing."""
+
+    kind = "python"
+
+
+class FileError(TorchbridgeError):
+    """A path that can't be read or written, or a file that is not what it
+    should be (not a torch or safetensors file, truncated, corrupt)."""
+
+    kind = "file"
+
+
+class WeightsOnlyError(TorchbridgeError):
+    """A ``.pt`` file that torch's safe loader refuses: it needs
+    ``weights_only = FALSE``, which runs code from the file."""
+
+    kind = "weights_only"
+
+
 class IndexOutOfRangeError(TorchbridgeError):
     """An index beyond a tensor's extent, or a logical index longer than it."""
 

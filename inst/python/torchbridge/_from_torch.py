@@ -208,35 +208,3 @@ def _write(address: str, t: torch.Tensor, storage: torch.dtype, shape: List[int]
         dest = view(address, n * storage.itemsize, storage, shape, strides)
         src = t
     dest.copy_(src)
-
-
-@record
-def unpack(x: Any) -> Tuple[str, Optional[List[str]], List[Any]]:
-    """What ``from_torch()`` should make of a non-tensor Python object.
-
-    Returns:
-        (kind, names, items): kind is "list" (list or tuple), "named"
-        (a dict or a named tuple such as ``torch.return_types.max``) or
-        "scalar" (a Python number, bool, string or None, converted by
-        reticulate); names are the dict keys or field names.
-
-    Raises:
-        InputTypeError: anything else.
-    """
-    if isinstance(x, dict):
-        return "named", [str(k) for k in x.keys()], list(x.values())
-    if isinstance(x, tuple):
-        fields = getattr(type(x), "_fields", None) or getattr(type(x), "__match_args__", None)
-        if fields:
-            return "named", list(fields), [getattr(x, f) for f in fields]
-        return "list", None, list(x)
-    if isinstance(x, list):
-        return "list", None, list(x)
-    if isinstance(x, int) and not isinstance(x, bool) and not -_R_INT_MAX <= x <= _R_INT_MAX:
-        return "scalar", None, [float(x)]  # reticulate would wrap it
-    if x is None or isinstance(x, (bool, int, float, complex, str)):
-        return "scalar", None, [x]
-    raise InputTypeError(
-        "`x` must be a torch tensor, or a list, tuple or dict of them.",
-        [("x", f"Found a Python {type(x).__module__}.{type(x).__qualname__}.")],
-    )

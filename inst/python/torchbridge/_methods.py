@@ -1531,6 +1531,16 @@ def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: 
 
 
 @record
+def int_text(t: torch.Tensor) -> str:
+    """An integer tensor's values as exact decimal text for printing
+    (int64, uint32 and uint64 pass 2^53, where doubles round):
+    ``"d1,d2,...|v1;v2;..."``, the values in column-major order."""
+    t = t.detach().cpu()
+    flat = t.permute(*reversed(range(t.dim()))).reshape(-1) if t.dim() > 1 else t.reshape(-1)
+    return ",".join(str(int(d)) for d in t.shape) + "|" + ";".join(str(v) for v in flat.tolist())
+
+
+@record
 def head_values(x: torch.Tensor, k: int = 10) -> List[Any]:
     """``describe(x)`` + the first ``k`` elements in column-major order (1-D);
     None for a tensor whose values R can't get (see :func:`preview`)."""

@@ -1,0 +1,129 @@
+# torchbridge's file and Python-object benchmark (part of `make bench`).
+#
+# Times, in one run (medians over interleaved repetitions, each from a
+# collected heap), read_pt(), read_safetensors() and from_torch() of NumPy
+# arrays and Python lists against the same work done by hand in the same
+# process, and writes the ratios to bench/FILES.md.
+#
+# Environment: BENCH_REPS (default 15), BENCH_OUT (default "bench").
+
+suppressPackageStartupMessages(library(torchbridge))
+
+reps <- as.integer(Sys.getenv("BENCH_REPS", "15"))
+out_dir <- Sys.getenv("BENCH_OUT", "bench")
+invisible(default_device()) # start Python and torch
+torch <- reticulate::import("torch", convert = FALSE)
+np <- reticulate::import("numpy", convert = FALSE)
+st <- reticulate::import("safetensors.torch", convert = FALSE)
+now <- function() as.numeric(bench::hires_time())
+
+n <- 1e7
+dir <- tempfile("tb-bench-files-")
+dir.create(dir)
+pt_path <- file.path(dir, "results.pt")
+st_path <- file.path(dir, "results.safetensors")
+main <- reticulate::py_run_string(sprintf("
+import torch, numpy as np
+from safetensors.torch import save_file
+torch.manual_seed(0)
+results = {'weights': torch.rand(%d, dtype=torch.float64), 'epoch': 10, 'losses': [0.9, 0.7, 0.5]}
+torch.save(results, %s)
+save_file({'weights': results['weights']}, %s)
+arr = np.random.default_rng(0).random(%d)
+arr_tensor = torch.from_numpy(arr.copy())
+floats = [i / 7 for i in range(100000)]
+", n, encodeString(pt_path, quote = "'"), encodeString(st_path, quote = "'"), n), convert = FALSE)
+
+# Each case: a function timed as a whole. Cases of one group run
+# interleaved, in a new random order each repetition.
+time_group <- function(cases) {
+  times <- lapply(cases, function(f) numeric())
+  for (r in seq_len(reps)) {
+    for (i in sample(seq_along(cases))) {
+      gc(verbose = FALSE)
+      t0 <- now()
+      res <- cases[[i]]()
+      times[[i]] <- c(times[[i]], now() - t0)
+      rm(res)
+    }
+  }
+  vapply(times, stats::median, 0)
+}
+
+per_tensor_numpy <- function(obj) {
+  # the reticulate idiom: py_to_r(t$numpy()) for each tensor of the dict
+  keys <- reticulate::py_to_r(reticulate::import_builtins(convert = FALSE)$list(obj$keys()))
+  lapply(stats::setNames(keys, keys), function(k) {
+    v <- reticulate::py_get_item(obj, k)
+    if (inherits(v, "torch.Tensor")) reticulate::py_to_r(v$numpy()) else reticulate::py_to_r(v)
+  })
+}
+
+groups <- list(
+  read_pt = list(
+    "read_pt()" = function() read_pt(pt_path),
+    "torch.load() + from_torch()" = function() {
+      obj <- torch$load(pt_path, weights_only = TRUE)
+      from_torch(reticulate::py_get_item(obj, "weights"))
+    },
+    "torch$load() + py_to_r(t$numpy()) per tensor" = function() per_tensor_numpy(torch$load(pt_path, weights_only = TRUE))
+  ),
+  read_safetensors = list(
+    "read_safetensors()" = function() read_safetensors(st_path),
+    "load_file() + from_torch()" = function() from_torch(reticulate::py_get_item(st$load_file(st_path), "weights")),
+    "load_file() + py_to_r(t$numpy())" = function() reticulate::py_to_r(reticulate::py_get_item(st$load_file(st_path), "weights")$numpy())
+  ),
+  numpy = list(
+    "from_torch(numpy array)" = function() from_torch(main$arr),
+    "from_torch(tensor of the same bytes)" = function() from_torch(main$arr_tensor),
+    "py_to_r(numpy array)" = function() reticulate::py_to_r(main$arr)
+  ),
+  list = list(
+    "from_torch(list of 1e5 floats)" = function() from_torch(main$floats),
+    "py_to_r(list of 1e5 floats)" = function() reticulate::py_to_r(main$floats)
+  )
+)
+
+# What each group's first case is compared with, and the target ratio.
+checks <- list(
+  list("read_pt", 2, "<=", 1.3), list("read_pt", 3, ">=", 2),
+  list("read_safetensors", 2, "<=", 1.3), list("read_safetensors", 3, ">=", 2),
+  list("numpy", 2, "<=", 1.2), list("numpy", 3, ">=", 2),
+  list("list", 2, "<=", 1)
+)
+
+medians <- lapply(groups, time_group)
+rows <- lapply(checks, function(ck) {
+  m <- medians[[ck[[1]]]]
+  ours <- m[[1]]
+  other <- m[[ck[[2]]]]
+  ratio <- if (ck[[3]] == "<=") ours / other else other / ours
+  data.frame(
+    ours = names(m)[1], against = names(m)[ck[[2]]],
+    ours_ms = signif(ours * 1e3, 3), against_ms = signif(other * 1e3, 3),
+    measure = if (ck[[3]] == "<=") "ours / against" else "against / ours",
+    ratio = signif(ratio, 3), target = paste(ck[[3]], ck[[4]]),
+    met = if (ck[[3]] == "<=") ratio <= ck[[4]] else ratio >= ck[[4]],
+    stringsAsFactors = FALSE
+  )
+})
+tab <- do.call(rbind, rows)
+md <- c(
+  "# torchbridge files and Python objects benchmark",
+  "",
+  "Written by `make bench` (bench/files.R). Do not edit by hand.",
+  "",
+  sprintf("- %s; R %s, reticulate %s, torch %s, NumPy %s", R.version$platform, getRversion(),
+          utils::packageVersion("reticulate"), reticulate::py_to_r(torch$`__version__`),
+          reticulate::py_to_r(np$`__version__`)),
+  sprintf("- 1e7 doubles (80 MB) per file and array; %d interleaved repetitions; medians", reps),
+  sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
+  "",
+  paste0("| ", paste(names(tab), collapse = " | "), " |"),
+  paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
+  apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+)
+writeLines(md, file.path(out_dir, "FILES.md"))
+print(tab, row.names = FALSE)
+unlink(dir, recursive = TRUE)
+message("Wrote ", file.path(out_dir, "FILES.md"))
