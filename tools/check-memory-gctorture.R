@@ -35,7 +35,11 @@ t_start <- proc.time()[["elapsed"]]
 # Runs f() under gctorture and compares with `want`. `f` does the
 # torchbridge calls (and from_torch() of the result: that is part of the
 # data path too).
+# CHECK_MEMORY_CASES: a regular expression; only the cases it matches run.
+only <- Sys.getenv("CHECK_MEMORY_CASES")
+
 case <- function(name, f, want) {
+  if (nzchar(only) && !grepl(only, name)) return(invisible())
   n_cases <<- n_cases + 1L
   t0 <- proc.time()[["elapsed"]]
   cat(sprintf("[%02d] %s ... ", n_cases, name))
@@ -320,6 +324,33 @@ case("R matrix %@% a", function() from_torch(matrix(c(1, 2, 3, 4), 2) %@% a), ma
 case("c(1, 2) %@% a", function() from_torch(c(1, 2) %@% a), c(1, 2) %*% am)
 case("a %@% t(a)", function() from_torch(a %@% t(a)), am %*% t(am))
 case("a %@% integer matrix", function() from_torch(a %@% matrix(1:6, 3)), am %*% matrix(as.double(1:6), 3))
+
+# ---- files and Python values -------------------------------------------------
+
+pt_path <- tempfile(fileext = ".pt")
+st_path <- tempfile(fileext = ".safetensors")
+results <- list(losses = c(0.9, NA, 0.5), ids = 1:3, m = matrix(c(TRUE, FALSE, TRUE, TRUE), 2),
+                cfg = list(name = "run", none = NULL), df = data.frame(a = c(1, 2), b = I(3:4)))
+case("read_pt(write_pt(x))", function() { write_pt(results, pt_path); read_pt(pt_path) },
+     list(losses = c(0.9, NA, 0.5), ids = 1:3, m = matrix(c(TRUE, FALSE, TRUE, TRUE), 2),
+          cfg = list(name = "run", none = NULL), df = list(a = c(1, 2), b = 3:4)))
+case("read_safetensors(write_safetensors(x))", function() {
+  write_safetensors(results[c("losses", "ids", "m")], st_path, metadata = c(k = "v"))
+  unclass(read_safetensors(st_path))[c("losses", "ids", "m")]
+}, results[c("losses", "ids", "m")])
+case("from_torch() of an R list of tensors and R values", function() {
+  from_torch(list(a = as_torch(c(1, 2), dtype = "float64"), b = list(as_torch(3L), "x"), c = NULL))
+}, list(a = c(1, 2), b = list(3L, "x"), c = NULL))
+case("from_torch() of Python lists of plain numbers", function() {
+  from_torch(reticulate::py_eval("[[0.5, 1.5], (1, 2), [True], ['a'], [2**40, 1], [1, 2.5]]", convert = FALSE))
+}, list(c(0.5, 1.5), 1:2, TRUE, "a", c(2^40, 1), c(1, 2.5)))
+if (reticulate::py_module_available("numpy")) {
+  np <- reticulate::import("numpy", convert = FALSE)
+  case("from_torch() of a Fortran-ordered NumPy array", function() {
+    from_torch(np$asfortranarray(np$arange(6L)$reshape(2L, 3L)))
+  }, matrix(0:5, 2, byrow = TRUE))
+  case("as_torch() of a NumPy array", function() from_torch(as_torch(np$ones(3L), dtype = "float32")), c(1, 1, 1))
+}
 
 # ---- summary ----------------------------------------------------------------
 

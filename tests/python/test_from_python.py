@@ -348,7 +348,7 @@ def _self_list():
     [([0.5, 1.5], "double"), ((True, False), "logical"), (["a", "b"], "character"), ([1j, 2j], "complex"),
      ([1, -5, 2**31 - 1], "integer"), ([-(2**31)], ""), ([2**31], ""), ([], ""), ([1.0, None], ""),
      ([1.0, [2.0]], ""), (["a", 1], ""), ([1, 2.5], "integer"), ([True, 1.5], "logical"), (_self_list(), ""),
-     ({"a": 1}, "")],
+     ({"a": 1}, ""), (collections.namedtuple("P", "a b")(1.5, 2.5), ""), (torch.Size([2, 3]), "")],
 )
 def test_plain_kind_only_for_lists_reticulate_converts_exactly(x, kind):
     # ([1, 2.5] and [True, 1.5] pass: reticulate sees two scalar types and

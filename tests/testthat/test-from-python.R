@@ -28,6 +28,10 @@ nt = Result(torch.tensor(0.25, dtype=torch.float64), torch.zeros(2, 2))
   expect_exact(from_torch(py$tup), list(c(TRUE, FALSE), 3L, "a", NULL))
   nt <- from_torch(reticulate::py_eval("nt", convert = FALSE))
   expect_exact(nt, list(loss = 0.25, pred = matrix(0, 2, 2)))
+  # a named tuple of plain numbers keeps its field names
+  pair <- reticulate::py_eval("__import__('collections').namedtuple('P', 'mean sd')(1.5, 2.5)", convert = FALSE)
+  expect_exact(from_torch(pair), list(mean = 1.5, sd = 2.5))
+  expect_exact(from_torch(reticulate::py_eval("__import__('torch').Size([2, 3])", convert = FALSE)), c(2L, 3L))
 })
 
 test_that("R lists mixing tensors, Python objects and R values convert recursively", {

@@ -218,8 +218,8 @@ def plain_kind(x: Any) -> str:
     ``"integer"`` (ints within R's integer range, NA excluded); ``""``
     otherwise. Checked at C speed: ``sum()`` and ``"".join()`` refuse any
     container inside (which reticulate would walk without a depth limit)."""
-    if not isinstance(x, (list, tuple)) or not x:
-        return ""
+    if type(x) not in (list, tuple) or not x:
+        return ""  # subclasses (named tuples: their names) go to unpack()
     first = type(x[0])
     try:
         if first is float:
