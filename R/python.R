@@ -43,8 +43,7 @@ load_bridge <- function(call) {
       c(
         "Can't find the Python module {.pkg torch}.",
         x = if (is.null(where)) "No Python could be started." else "Python {.path {where}} has no torch.",
-        i = "Install it with {.run torchbridge::install_torch()}, then restart R.",
-        i = "To use another Python, set {.envvar TORCHBRIDGE_PYTHON} before the first torchbridge call."
+        why_this_python(where)
       ),
       "python",
       call = call,
@@ -78,6 +77,44 @@ load_bridge <- function(call) {
 }
 
 scratch_bytes <- 65536L
+
+# Bullets for the no-torch error: why this Python was used, and the fix
+# that fits (the contract's discovery order, see choose_python()).
+why_this_python <- function(where) {
+  reason <- .tb$reason %||% ""
+  tb_python <- Sys.getenv("TORCHBRIDGE_PYTHON")
+  fix_install <- c(i = "Install it with {.run torchbridge::install_torch()}, then restart R.")
+  if (identical(reason, "RETICULATE_PYTHON")) {
+    return(c(
+      x = paste0("It was chosen because {.envvar RETICULATE_PYTHON} is set (to {.path ",
+                 cli_escape(Sys.getenv("RETICULATE_PYTHON")), "})."),
+      i = "Unset it before the first torchbridge call ({.code Sys.unsetenv(\"RETICULATE_PYTHON\")} in a new R session, or remove it from {.file .Renviron}) to use the virtualenv made by {.run torchbridge::install_torch()}.",
+      i = "Or install torch into that Python ({.code pip install torch}), or set {.envvar TORCHBRIDGE_PYTHON}, which comes first."
+    ))
+  }
+  if (startsWith(reason, "Python was already started")) {
+    switch_msg <- if (nzchar(tb_python) && !is.null(where) && !same_file(tb_python, where)) {
+      c(x = paste0("{.envvar TORCHBRIDGE_PYTHON} names {.path ", cli_escape(tb_python), "}, but torchbridge ",
+                   "could not switch to it: R can run one Python per session, and this one was already running."))
+    }
+    return(c(
+      x = "It was started before torchbridge's first call (by {.pkg reticulate}, e.g. a Python chunk or {.fn reticulate::import}), so torchbridge had to use it.",
+      switch_msg,
+      i = "Restart R and make a torchbridge call (e.g. {.code torchbridge::default_device()}) before anything else starts Python.",
+      fix_install
+    ))
+  }
+  if (identical(reason, "TORCHBRIDGE_PYTHON")) return(fix_install)
+  c(fix_install,
+    i = "To use another Python, set {.envvar TORCHBRIDGE_PYTHON} before the first torchbridge call.")
+}
+
+# The same path, folders resolved but not the file itself: a virtualenv's
+# python is a symlink to the system's, and must still count as its own.
+same_file <- function(a, b) {
+  norm <- function(p) file.path(normalizePath(dirname(p), mustWork = FALSE), basename(p))
+  identical(norm(a), norm(b))
+}
 
 # Python discovery, in order: TORCHBRIDGE_PYTHON, RETICULATE_PYTHON, the
 # virtualenv "r-torchbridge", reticulate's default. Records why.

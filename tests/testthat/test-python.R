@@ -251,3 +251,30 @@ test_that("a Python without torch is a torchbridge_error_python that names insta
     cran = TRUE
   )
 })
+
+test_that("a RETICULATE_PYTHON without torch: the error names RETICULATE_PYTHON and how to fix it", {
+  python <- local_python_without_torch()
+  out <- in_fresh_r(function() {
+    e <- tryCatch(torchbridge::as_torch(1), error = function(e) e)
+    list(class = class(e)[1], message = conditionMessage(e))
+  }, env = c(TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = python))
+  expect_identical(out$class, "torchbridge_error_python")
+  expect_snapshot(writeLines(out$message), transform = function(x) gsub(python, "<python>", x, fixed = TRUE))
+})
+
+test_that("TORCHBRIDGE_PYTHON set after another Python started: the error says which runs and why", {
+  python <- local_python_without_torch()
+  torch_python <- venv_with_torch()
+  out <- in_fresh_r(function() {
+    reticulate::use_python(Sys.getenv("TB_TEST_PYTHON"), required = TRUE)
+    reticulate::py_config() # something else starts Python first
+    Sys.setenv(TORCHBRIDGE_PYTHON = Sys.getenv("TB_TEST_TORCH_PYTHON"))
+    e <- tryCatch(torchbridge::as_torch(1), error = function(e) e)
+    list(class = class(e)[1], message = conditionMessage(e))
+  }, env = c(TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = NA, TB_TEST_PYTHON = python,
+             TB_TEST_TORCH_PYTHON = torch_python))
+  expect_identical(out$class, "torchbridge_error_python")
+  expect_snapshot(writeLines(out$message), transform = function(x) {
+    gsub(torch_python, "<torch python>", gsub(python, "<python>", x, fixed = TRUE), fixed = TRUE)
+  })
+})
