@@ -17,7 +17,7 @@ from typing import Any, List, Optional, Tuple
 import torch
 
 from . import _dtypes as D
-from ._cast import checked_cast
+from ._cast import cast_into, checked_cast
 from ._devices import resolve
 from ._errors import InputTypeError, record
 
@@ -323,18 +323,18 @@ def from_python(x: Any, dtype: Any = None, device: Any = None, requires_grad: bo
     from ._to_torch import _check_grad
 
     check_storage(t)
-    source = t
-    if dtype is not None:
-        target = D.check_target(D.parse(dtype))
-        t = checked_cast(t, target)
-    _check_grad(t.dtype, requires_grad, dtype is not None)
+    target = t.dtype if dtype is None else D.check_target(D.parse(dtype))
+    _check_grad(target, requires_grad, dtype is not None)
     dev = t.device if device is None else resolve(device)
-    if t.device != dev:
-        t = t.to(dev)
-    if copy and t.data_ptr() == source.data_ptr() and t.numel():
-        t = t.clone(memory_format=torch.contiguous_format)
-    elif copy:
-        t = t.contiguous()
+    if copy:
+        # As for R data: move in the array's own dtype (one transfer), then
+        # cast and make contiguous in one checked pass on the device.
+        src = t if t.device == dev else t.to(dev)
+        out = cast_into(src, target, list(src.shape))
+    else:
+        out = checked_cast(t, target)
+        if out.device != dev:
+            out = out.to(dev)
     if requires_grad:
-        t = t.detach().requires_grad_(True) if t is source else t.requires_grad_(True)
-    return t
+        out = out.detach().requires_grad_(True)
+    return out

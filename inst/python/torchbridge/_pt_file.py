@@ -158,10 +158,10 @@ def target_path(path: str) -> str:
     return path
 
 
-def write_atomically(path: str, write) -> None:
+def write_atomically(path: str, write) -> str:
     """Call ``write(file)`` on a temporary file beside ``path``, then rename
     it to ``path``; on any failure the temporary file is removed and
-    ``path`` is left as it was."""
+    ``path`` is left as it was. Returns the absolute path written."""
     path = target_path(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".torchbridge-", suffix=".tmp")
@@ -173,6 +173,7 @@ def write_atomically(path: str, write) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        return path
     except BaseException as e:
         try:
             os.unlink(tmp)
@@ -195,5 +196,4 @@ def save_pt(obj: Any, path: str) -> str:
     def write(f, _tmp):
         torch.save(obj, f)
 
-    write_atomically(path, write)
-    return target_path(path)
+    return write_atomically(path, write)

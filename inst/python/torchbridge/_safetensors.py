@@ -16,7 +16,7 @@ import torch
 
 from ._devices import resolve
 from ._errors import ArgError, FileError, InputTypeError, PythonError, record
-from ._pt_file import check_readable, target_path, write_atomically
+from ._pt_file import check_readable, write_atomically
 
 #: Safetensors' dtype codes and the torch dtypes they hold.
 DTYPES: Dict[str, torch.dtype] = {
@@ -180,6 +180,6 @@ def save(tensors: Dict[str, Any], path: str, metadata: Optional[Dict[str, str]] 
     def write(_f, tmp):
         st.serialize_file(specs, tmp, metadata=meta)
 
-    write_atomically(path, write)
+    written = write_atomically(path, write)
     del keep
-    return target_path(path)
+    return written
