@@ -97,13 +97,11 @@
 #' @return A `torch.Tensor`.
 #' @family conversion
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(matrix(1:6, 2))
 #' t$shape
 #' as_torch(c(1.5, NA), dtype = "float64")
 #' as_torch(mtcars[, c("mpg", "cyl")], device = "auto")
-#' }
 as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
                      copy = TRUE) {
   call <- rlang::current_env()
@@ -331,12 +329,10 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
 #' @return An R vector, matrix or array, or a (nested) list of them.
 #' @family conversion
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(matrix(c(1, 2, 3, 4), 2))
 #' from_torch(t$matmul(t))
 #' from_torch(torch$max(t, dim = 1L)) # list(values = , indices = ), 0-based
-#' }
 from_torch <- function(x, int64 = c("integer", "double", "bit64")) {
   call <- rlang::current_env()
   int64 <- check_int64(int64, call)

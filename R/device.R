@@ -16,11 +16,9 @@
 #' @return A `torch.Tensor` on `device`.
 #' @family devices
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- to_device(volcano, default_device("auto"))
 #' to_cpu(t)
-#' }
 to_device <- function(x, device, dtype = NULL) {
   if (missing(device)) {
     tb_abort(c(
@@ -80,11 +78,9 @@ move_to <- function(x, device, dtype, call) {
 #'   frame with columns `device`, `name`, `total_memory` and `free_memory`.
 #' @family devices
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' default_device("auto")
 #' torch_devices()
-#' }
 default_device <- function(device = getOption("torchbridge.device", "cpu")) {
   call <- rlang::current_env()
   check_device_arg(device, call, null_ok = FALSE)

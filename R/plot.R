@@ -61,15 +61,13 @@
 #'   drawing the plot.
 #' @family plotting
 #' @name autoplot.torch.Tensor
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' library(ggplot2)
 #' autoplot(as_torch(volcano)) # heatmap
 #' autoplot(as_torch(faithful$eruptions), type = "hist", bins = 20)
 #' img <- as_torch(array(runif(3 * 32 * 48), c(3, 32, 48))) # CHW in [0, 1]
 #' autoplot(img) + ggtitle("noise")
 #' plot(as_torch(sin(seq(0, 10, by = 0.1))))
-#' }
 NULL
 
 #' @rdname autoplot.torch.Tensor

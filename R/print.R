@@ -36,13 +36,11 @@
 #'   `str()`: nothing, invisibly. `summary()`: a `torchbridge_tensor_summary`.
 #' @family tensor methods
 #' @name tensor-print
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(matrix(rnorm(6), 2))
 #' t
 #' str(t)
 #' summary(t)
-#' }
 NULL
 
 #' @rdname tensor-print

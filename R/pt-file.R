@@ -54,13 +54,11 @@
 #'   `torchbridge_error_weights_only` as above.
 #' @family files
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' path <- tempfile(fileext = ".pt")
 #' write_pt(list(loss = c(0.9, 0.7, 0.5), weights = matrix(rnorm(6), 2)), path)
 #' read_pt(path)
 #' read_pt(path, as = "torch")$weights
-#' }
 read_pt <- function(path, map_location = "cpu", weights_only = TRUE, as = c("r", "torch"),
                     int64 = c("integer", "double", "bit64")) {
   call <- rlang::current_env()
@@ -104,12 +102,10 @@ read_pt <- function(path, map_location = "cpu", weights_only = TRUE, as = c("r",
 #' @return `path`, invisibly.
 #' @family files
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' path <- tempfile(fileext = ".pt")
 #' write_pt(list(config = list(lr = 0.01, name = "run1"), ids = 1:3), path)
 #' str(read_pt(path))
-#' }
 write_pt <- function(x, path) {
   call <- rlang::current_env()
   path <- check_path(path, call)

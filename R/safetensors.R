@@ -33,14 +33,12 @@
 #'   `write_safetensors()`: `path`, invisibly.
 #' @family files
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' path <- tempfile(fileext = ".safetensors")
 #' write_safetensors(list(w = matrix(rnorm(6), 2), b = c(0.5, 1)), path,
 #'                   metadata = c(epoch = "10"))
 #' safetensors_info(path)
 #' read_safetensors(path, keys = "w")
-#' }
 read_safetensors <- function(path, keys = NULL, as = c("r", "torch"), device = "cpu",
                              int64 = c("integer", "double", "bit64")) {
   call <- rlang::current_env()

@@ -11,10 +11,8 @@
 #' @return A list with the same facts, invisibly.
 #' @family set-up
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' torchbridge_sitrep()
-#' }
 torchbridge_sitrep <- function() {
   out <- list(
     r = R.version$version.string,

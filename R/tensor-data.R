@@ -45,13 +45,11 @@
 #' @return A data frame with one row per element of `x`.
 #' @family plotting
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(matrix(1:6, 2))
 #' tensor_data(t)
 #' as.data.frame(t) # the same long form
 #' tensor_data(as_torch(array(0, c(3, 4, 5))), image = TRUE)
-#' }
 tensor_data <- function(x, max_elements = 1e6, image = FALSE) {
   tensor_frame(x, max_elements, image, rlang::current_env())
 }

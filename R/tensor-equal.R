@@ -17,12 +17,10 @@
 #' @return `TRUE`, or a character vector describing the differences.
 #' @family tensor methods
 #' @name tensor-all-equal
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' all.equal(as_torch(1:3), as_torch(c(1L, 2L, 4L))) # "Mean relative difference: 0.3333333"
 #' all.equal(as_torch(1:3), as_torch(c(1, 2, 3)))    # the dtypes differ
 #' isTRUE(all.equal(as_torch(c(1, 2)), as_torch(c(1, 2 + 1e-9))))
-#' }
 NULL
 
 #' @rdname tensor-all-equal

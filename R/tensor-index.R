@@ -66,8 +66,7 @@
 #' @return `[`: a new tensor. `[<-`: `x`, changed in place.
 #' @family tensor methods
 #' @name tensor-index
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' x <- as_torch(matrix(1:12, 3))
 #' x[2, ]            # a 1-D tensor: 2 5 8 11
 #' x[-1, 2:3]
@@ -75,7 +74,6 @@
 #' x[2, 3]           # a 0-d tensor
 #' y <- x
 #' y[1, 1] <- 100L   # x changes too: tensors are references
-#' }
 NULL
 
 #' @rdname tensor-index

@@ -38,15 +38,13 @@
 #'   methods: R vectors, matrices or arrays; `t()` and `aperm()`: tensors.
 #' @family tensor methods
 #' @name tensor-methods
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(array(1:24, c(2, 3, 4)))
 #' dim(t)
 #' length(t)
 #' as.vector(t)        # 1:24, column-major as in R
 #' dim(aperm(t))       # 4 3 2
 #' t(as_torch(1:3))    # a 1 x 3 tensor
-#' }
 NULL
 
 #' @rdname tensor-methods

@@ -27,15 +27,13 @@
 #'   device. `anyNA()`: `TRUE` or `FALSE`.
 #' @family tensor methods
 #' @name tensor-na
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' x <- as_torch(c(1, NA, NaN, Inf), dtype = "float64")
 #' is.na(x)        # FALSE TRUE TRUE FALSE
 #' is.nan(x)       # FALSE FALSE TRUE FALSE, as is.nan(c(1, NA, NaN, Inf))
 #' is.nan(as_torch(c(1, NA), dtype = "float32")) # FALSE TRUE: float32 has no NA
 #' anyNA(x)        # TRUE
 #' x[!is.na(x)]
-#' }
 NULL
 
 #' @rdname tensor-na

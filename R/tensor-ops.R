@@ -110,8 +110,7 @@
 #' @return A tensor on the device of the tensor argument.
 #' @family tensor methods
 #' @name tensor-ops
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' t <- as_torch(matrix(c(1.5, -2, 3, 4), 2))
 #' t * 2              # float32, like t
 #' t + c(10, 20)      # recycled down the columns, as in R
@@ -119,7 +118,6 @@
 #' round(t / 3, 2)
 #' sum(t > 0)         # a 0-d int64 tensor
 #' from_torch(mean(t))
-#' }
 NULL
 
 #' @rdname tensor-ops
@@ -215,12 +213,10 @@ mean.torch.Tensor <- function(x, ..., na.rm = FALSE) {
 #' @family tensor methods
 #' @name tensor-matmul
 #' @export
-#' @examples
-#' \dontrun{
+#' @examplesIf torchbridge::torch_available()
 #' a <- as_torch(matrix(1:6, 2), dtype = "float32")
 #' a %@% t(a)
 #' a %@% c(1, 0, 1)   # a 2 x 1 matrix, as in R
-#' }
 `%@%` <- function(x, y) {
   tensor_matmul(x, y, rlang::current_env())
 }

@@ -2,6 +2,8 @@
   # Nothing here starts Python: the bundled module is imported on first use
   # (see bridge()). Methods for generics of suggested packages are
   # registered now, or when those packages are loaded later.
+  ns <- topenv(environment())
+  assign("torch", torch_module(), envir = ns)
   s3_register("ggplot2::autoplot", "torch.Tensor")
   s3_register("knitr::knit_print", "torch.Tensor", knit_print.torch.Tensor)
   s3_register("waldo::compare_proxy", "torch.Tensor", compare_proxy.torch.Tensor)
