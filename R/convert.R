@@ -112,7 +112,7 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
   mod <- bridge(call)
   if (is_tensor(x)) {
     grad <- if (missing(requires_grad)) NULL else requires_grad
-    if (is.null(dtype) && is.null(device) && is.null(grad)) return(x)
+    if (is.null(dtype) && is.null(device) && is.null(grad)) return(check_live(x, call))
     return(tb_py(mod$cast_tensor(x, dtype, device, grad), call))
   }
   if (inherits(x, "python.builtin.object")) {

@@ -22,6 +22,7 @@
 #' | `torchbridge_error_size` | a tensor too large for the operation (e.g. a dimension longer than R allows, a result R can't allocate, or more elements than `tensor_data()`'s `max_elements`); Python lists nested too deep |
 #' | `torchbridge_error_file` | a path that does not exist or is a directory; a file that is not a torch or safetensors file, or is truncated or corrupt; a file that can't be written |
 #' | `torchbridge_error_weights_only` | [read_pt()] of a file that holds more than tensors and plain values, with `weights_only = TRUE` |
+#' | `torchbridge_error_stale` | a tensor restored from an earlier R session (a cached knitr chunk, [readRDS()], a saved workspace): its Python object is gone; see [tensor-cache] |
 #' | `torchbridge_error_plot` | a tensor `autoplot()` or `plot()` can't draw (its shape, complex or empty tensors, image values outside `[0, 1]` and `[0, 255]`) |
 #'
 #' Errors that start in torchbridge's Python code arrive with these classes
@@ -76,6 +77,7 @@ tb_py <- function(expr, call = rlang::caller_env()) {
 cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)
 
 rethrow_python <- function(e, call) {
+  if (grepl("object is from previous session", conditionMessage(e), fixed = TRUE)) stale_abort(call)
   info <- tryCatch(
     reticulate::py_to_r(.tb$module$take_last_error()),
     error = function(e2) NULL
@@ -100,6 +102,22 @@ rethrow_python <- function(e, call) {
     c(cli_escape(info$message), bullets), info$kind,
     call = call, parent = python_condition(info$python)
   )
+}
+
+# A tensor (or another Python object) restored from a file written in an
+# earlier R session: reticulate keeps only an empty pointer.
+stale_abort <- function(call) {
+  tb_abort(c(
+    "Can't use a tensor from an earlier R session.",
+    x = "It was restored from a file (a cached knitr chunk, {.fn readRDS}, a saved workspace); the Python object it stood for is gone.",
+    i = "Make it again: set {.code cache = FALSE} on the chunk that creates it, or save tensors with {.fn write_pt} and read them with {.fn read_pt}."
+  ), "stale", call = call)
+}
+
+# `x`, unless it is a Python object restored from an earlier R session.
+check_live <- function(x, call) {
+  if (reticulate::py_is_null_xptr(x)) stale_abort(call)
+  x
 }
 
 # The Python exception as a plain condition (type and message, no traceback),

@@ -72,6 +72,7 @@ load_bridge <- function(call) {
   # Small results come back through a scratch buffer: one call into Python.
   .tb$scratch <- raw(scratch_bytes)
   fns$set_scratch(.Call(tb_address, .tb$scratch), as.character(scratch_bytes))
+  set_chunk_callbacks(fns)
   .tb$module <- fns
   fns
 }

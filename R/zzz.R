@@ -4,8 +4,13 @@
   # registered now, or when those packages are loaded later.
   ns <- topenv(environment())
   assign("torch", torch_module(), envir = ns)
+  .tb$py_dollar <- utils::getS3method("$", "python.builtin.object", optional = TRUE,
+                                      envir = asNamespace("reticulate"))
   s3_register("ggplot2::autoplot", "torch.Tensor")
   s3_register("knitr::knit_print", "torch.Tensor", knit_print.torch.Tensor)
+  setHook(packageEvent("knitr", "onLoad"), register_python_engine)
+  if (isNamespaceLoaded("knitr")) register_python_engine()
+  s3_register("knitr::knit_cache_hook", "torch.Tensor", knit_cache_hook.torch.Tensor)
   s3_register("waldo::compare_proxy", "torch.Tensor", compare_proxy.torch.Tensor)
   # %*% dispatches on S3 classes from R 4.3 (the matrixOps group); R 4.2 has
   # no such generic, so the method can't be declared in NAMESPACE.

@@ -35,7 +35,8 @@ from ._methods import (
     transpose,
     unary,
 )
-from ._pt_file import load_pt, save_pt
+from ._chunks import r, set_r_callbacks
+from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
 from ._plot import plot_histogram, plot_kind, plot_reduce
 from ._safetensors import info as safetensors_info, load as load_safetensors, save as save_safetensors
 from ._to_torch import cast_tensor, from_columns, from_r
@@ -68,6 +69,7 @@ __all__ = [
     "mean",
     "na_test",
     "numel",
+    "pack_tensor",
     "parse",
     "permute",
     "plain_kind",
@@ -81,15 +83,18 @@ __all__ = [
     "safetensors_info",
     "save_pt",
     "save_safetensors",
+    "set_r_callbacks",
     "set_scratch",
     "shape",
     "subset",
     "summarize",
     "summary",
     "take_last_error",
+    "take_packed",
     "take_released",
     "transpose",
     "unary",
     "unpack",
+    "unpack_tensor",
     "view",
 ]

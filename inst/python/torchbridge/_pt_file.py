@@ -9,6 +9,8 @@ so a failed write leaves nothing half-written.
 
 from __future__ import annotations
 
+import ctypes
+import io
 import os
 import pickle
 import sys
@@ -197,3 +199,42 @@ def save_pt(obj: Any, path: str) -> str:
         torch.save(obj, f)
 
     return write_atomically(path, write)
+
+
+_packed: dict = {}
+
+
+@record
+def pack_tensor(t: torch.Tensor) -> dict:
+    """Start packing ``t`` for an R cache that outlives the session: the
+    bytes of ``torch.save()`` of its values on the CPU (dtype and shape
+    included), kept until :func:`take_packed` copies them into R. Returns
+    their ``nbytes``, ``device`` and ``requires_grad``."""
+    buffer = io.BytesIO()
+    torch.save(t.detach().cpu().contiguous().clone(), buffer)
+    _packed["data"] = buffer.getvalue()
+    return {"nbytes": str(len(_packed["data"])), "device": str(t.device), "requires_grad": bool(t.requires_grad)}
+
+
+@record
+def take_packed(address: str) -> None:
+    """Copy the bytes of :func:`pack_tensor` into the R raw vector at
+    ``address`` (as long as ``nbytes``), and forget them."""
+    data = _packed.pop("data")
+    ctypes.memmove(int(address), data, len(data))
+
+
+@record
+def unpack_tensor(address: str, nbytes: str, device: str, requires_grad: bool) -> torch.Tensor:
+    """The tensor of :func:`pack_tensor`'s bytes, read from the R raw vector
+    at ``address``, on ``device`` (the CPU where this machine lacks it),
+    with ``requires_grad``."""
+    data = ctypes.string_at(int(address), int(nbytes))
+    t = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    try:
+        t = t.to(resolve(device))
+    except (TorchbridgeError, RuntimeError, AssertionError):
+        pass  # e.g. a cache made on a GPU machine, read on a laptop
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
