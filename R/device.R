@@ -69,13 +69,22 @@ move_to <- function(x, device, dtype, call) {
 #' `cuda_is_available()` and `cuda_device_count()` ask torch about CUDA.
 #' `torch_devices()` lists the devices: always a `cpu` row (main memory),
 #' then one row per CUDA device, then `mps` where available. Memory is in
-#' bytes; `NA` where torch can't tell.
+#' bytes; `NA` where torch can't tell. The data frame has the class
+#' `torchbridge_devices`, which only changes how it prints: `print()`
+#' shows the memory in GB (10^9 bytes) with one decimal, `unknown` for
+#' `NA`, and in an R Markdown document it shows as a table (see
+#' [knit_print.torch.Tensor]). The columns themselves hold bytes, for
+#' computing with; `as.data.frame()` drops the class.
 #'
+#' @param x The result of `torch_devices()`.
+#' @param ... Not used.
 #' @param device A device spec: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
 #'   `"auto"`.
 #' @return `default_device()`: a string. `cuda_is_available()`: `TRUE` or
 #'   `FALSE`. `cuda_device_count()`: an integer. `torch_devices()`: a data
-#'   frame with columns `device`, `name`, `total_memory` and `free_memory`.
+#'   frame of class `torchbridge_devices` with columns `device`, `name`,
+#'   `total_memory` and `free_memory` (doubles, bytes). `print()`: `x`,
+#'   invisibly.
 #' @family devices
 #' @export
 #' @examplesIf torchbridge::torch_available()
@@ -110,14 +119,48 @@ torch_devices <- function() {
   call <- rlang::current_env()
   mod <- bridge(call)
   cols <- reticulate::py_to_r(tb_py(mod$devices(), call))
-  data.frame(
+  d <- data.frame(
     device = as.character(unlist(cols$device)),
     name = as.character(unlist(cols$name)),
     total_memory = nan_to_na(unlist(cols$total_memory)),
     free_memory = nan_to_na(unlist(cols$free_memory)),
     stringsAsFactors = FALSE
   )
+  class(d) <- c("torchbridge_devices", "data.frame")
+  d
 }
+
+#' @rdname default_device
+#' @export
+print.torchbridge_devices <- function(x, ...) {
+  shown <- devices_display(x)
+  memory <- names(shown) %in% c("total_memory", "free_memory")
+  in_bytes <- any(vapply(names(shown)[memory], function(col) is.numeric(x[[col]]), TRUE))
+  # right-aligned under their headings; the other columns left-aligned
+  shown[memory] <- lapply(names(shown)[memory], function(col) {
+    formatC(shown[[col]], width = max(nchar(c(shown[[col]], col))))
+  })
+  print.data.frame(shown, row.names = FALSE, right = FALSE)
+  if (in_bytes) cat("Memory in GB (10^9 bytes); the columns hold bytes.\n")
+  invisible(x)
+}
+
+# The devices as a data frame of text, memory in GB, for print() and
+# knit_print(). Takes any data frame with torch_devices()'s columns (or
+# some of them); memory columns that are not numbers are shown as they are.
+devices_display <- function(d) {
+  shown <- as.data.frame(d, stringsAsFactors = FALSE)
+  class(shown) <- "data.frame"
+  rownames(shown) <- NULL
+  for (col in intersect(c("total_memory", "free_memory"), names(shown))) {
+    v <- shown[[col]]
+    shown[[col]] <- if (is.numeric(v)) memory_gb(v) else as.character(v)
+  }
+  shown[] <- lapply(shown, as.character)
+  shown
+}
+
+memory_gb <- function(bytes) ifelse(is.na(bytes), "unknown", sprintf("%.1f GB", bytes / 1e9))
 
 nan_to_na <- function(x) {
   x <- as.double(x)

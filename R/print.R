@@ -24,9 +24,9 @@
 #' of fewer than two); complex tensors can't be summarised.
 #'
 #' In R Markdown, a tensor prints (through knitr's `knit_print()`) as its
-#' header line and, for 1-D and 2-D tensors, its values as a table: the
-#' first 10 rows and 8 columns, with a note saying how many there are.
-#' Other tensors show the `print()` output.
+#' header line and its values: a 1-D tensor as R prints a vector, a 2-D
+#' tensor as a table, others as `print()` shows them; chunk options set the
+#' digits and how much is shown. See [knit_print.torch.Tensor].
 #'
 #' @param x,object A tensor (for `print.torchbridge_tensor_summary()`: its
 #'   summary).
@@ -172,24 +172,27 @@ tensor_footer <- function(info) {
 
 is_int_dtype <- function(dtype) grepl("^u?int[0-9]+$", dtype)
 
-# Values formatted together, as R formats one vector; keeps dims.
-format_cells <- function(v, dtype) {
+# Values formatted together, as R formats one vector; keeps dims. `digits`:
+# significant digits, NULL for getOption("digits"); float16 shows at most 4
+# and bfloat16 at most 3 (all they hold), 4 and 3 when `digits` is NULL.
+format_cells <- function(v, dtype, digits = NULL) {
   if (is.logical(v)) return(format(v))
   if (is.character(v)) return(format(v, justify = "right")) # exact integer text
   if (is_int_dtype(dtype)) return(format(v, scientific = FALSE))
-  digits <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, getOption("digits"))
+  cap <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, NULL)
+  digits <- if (is.null(digits)) cap %||% getOption("digits") else min(digits, cap)
   format(v, digits = digits)
 }
 
 plural <- function(n, what) paste0(format(n, big.mark = ",", scientific = FALSE), " more ", what, if (n != 1) "s" else "")
 
-value_lines <- function(p, width = getOption("width", 80L)) {
+value_lines <- function(p, width = getOption("width", 80L), digits = NULL) {
   info <- p$info
   shape <- info$shape
   nd <- length(shape)
   if (!is.null(p$why)) return(paste0(" (values not shown: ", p$why, ")"))
   if (info$numel == 0) return(" (no elements)")
-  cells <- format_cells(p$values, info$dtype)
+  cells <- format_cells(p$values, info$dtype, digits)
   if (nd == 0) return(paste0(" ", cells))
   if (nd == 1) {
     lines <- wrap_cells(cells, width)

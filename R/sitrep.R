@@ -8,7 +8,19 @@
 #' virtualenv `r-torchbridge` made by [install_torch()], then reticulate's
 #' default.
 #'
-#' @return A list with the same facts, invisibly.
+#' The result is a list of class `torchbridge_sitrep`: printing it prints
+#' the report again. In an R Markdown document being knitted (while the
+#' option `knitr.in.progress` is `TRUE`), `torchbridge_sitrep()` prints
+#' nothing and returns the list visibly, so that the chunk shows it as
+#' tables (see [knit_print.torch.Tensor]).
+#'
+#' @param x The result of `torchbridge_sitrep()`.
+#' @param ... Not used.
+#' @return A list of class `torchbridge_sitrep` with the same facts
+#'   (elements `r`, `reticulate`, `compiled_helpers`, `python`,
+#'   `python_version`, `torch`, `build`, `numpy`, `threads`, `devices` (as
+#'   [torch_devices()] gives it) and `python_reason`; `error` in place of the
+#'   torch facts when torch can't be used), invisibly; visibly while knitting.
 #' @family set-up
 #' @export
 #' @examplesIf torchbridge::torch_available()
@@ -36,8 +48,17 @@ torchbridge_sitrep <- function() {
     out$devices <- torch_devices()
   }
   out$python_reason <- .tb$reason %||% NA_character_
+  class(out) <- "torchbridge_sitrep"
+  if (isTRUE(getOption("knitr.in.progress"))) return(out)
   print_sitrep(out)
   invisible(out)
+}
+
+#' @rdname torchbridge_sitrep
+#' @export
+print.torchbridge_sitrep <- function(x, ...) {
+  print_sitrep(x)
+  invisible(x)
 }
 
 print_sitrep <- function(s) {
@@ -66,4 +87,26 @@ print_sitrep <- function(s) {
     rep("*", nrow(d))
   ))
   invisible(s)
+}
+
+# The facts as item = text, in the order print_sitrep() shows them, for the
+# table knit_print() makes: plain text, the path of Python as `code`.
+sitrep_items <- function(s) {
+  python <- s[["python"]]
+  items <- c(
+    R = s$r,
+    reticulate = s$reticulate,
+    Python = paste0(
+      if (is.null(python)) "not found" else if (grepl("[`|]", python)) python else paste0("`", python, "`"),
+      " (chosen by: ", s[["python_reason"]] %||% NA, ")"
+    ),
+    `compiled helpers` = if (isTRUE(s$compiled_helpers)) "loaded" else "missing"
+  )
+  if (!is.null(s$error)) return(c(items, torch = paste0("not available: ", s$error)))
+  threads <- s$threads
+  c(items,
+    `Python version` = s$python_version,
+    torch = sprintf("%s (%s build, %s CPU thread%s)", s$torch, s$build, threads, if (identical(as.numeric(threads), 1)) "" else "s"),
+    NumPy = if (is.na(s$numpy)) "not installed (not needed)" else s$numpy
+  )
 }

@@ -11,6 +11,8 @@
   setHook(packageEvent("knitr", "onLoad"), register_python_engine)
   if (isNamespaceLoaded("knitr")) register_python_engine()
   s3_register("knitr::knit_cache_hook", "torch.Tensor", knit_cache_hook.torch.Tensor)
+  s3_register("knitr::knit_print", "torchbridge_devices", knit_print.torchbridge_devices)
+  s3_register("knitr::knit_print", "torchbridge_sitrep", knit_print.torchbridge_sitrep)
   s3_register("waldo::compare_proxy", "torch.Tensor", compare_proxy.torch.Tensor)
   # %*% dispatches on S3 classes from R 4.3 (the matrixOps group); R 4.2 has
   # no such generic, so the method can't be declared in NAMESPACE.

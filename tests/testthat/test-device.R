@@ -171,6 +171,51 @@ test_that("torch_devices() has only the cpu row without CUDA and MPS", {
   expect_identical(d$device, "cpu")
 })
 
+test_that("torch_devices() has the class torchbridge_devices and keeps bytes", {
+  skip_if_no_torch()
+  d <- torch_devices()
+  expect_identical(class(d), c("torchbridge_devices", "data.frame"))
+  expect_identical(class(as.data.frame(d)), "data.frame")
+  expect_gt(d$total_memory[1], 1e6) # bytes, not GB
+})
+
+# A data frame as torch_devices() gives it on a machine with two GPUs.
+fake_devices <- function() {
+  structure(
+    data.frame(
+      device = c("cpu", "cuda:0", "cuda:1"),
+      name = c("x86_64", "NVIDIA H200", "NVIDIA H200"),
+      total_memory = c(134.5e9, 150.1e9, 150.1e9), free_memory = c(100.04e9, NA, NA),
+      stringsAsFactors = FALSE
+    ),
+    class = c("torchbridge_devices", "data.frame")
+  )
+}
+
+test_that("print() of torch_devices() shows the memory in GB and returns it invisibly", {
+  d <- fake_devices()
+  expect_snapshot(out <- withVisible(print(d)))
+  expect_identical(out, list(value = d, visible = FALSE))
+  expect_snapshot({
+    print(d[2:3, ])
+    print(d[c("device", "total_memory")])
+    print(d[c("device", "name")])
+    d$total_memory <- c("a lot", "150 GB", "150 GB")
+    print(d)
+    d$free_memory <- NULL
+    print(d)
+    print(d[0, ])
+  })
+})
+
+test_that("print() of torch_devices() on this machine has a cpu row in GB", {
+  skip_if_no_torch()
+  lines <- utils::capture.output(print(torch_devices()))
+  expect_match(lines[1], "^ device name +total_memory free_memory$")
+  expect_match(lines[2], "^ cpu    .+ +[0-9]+\\.[0-9] GB +([0-9]+\\.[0-9] GB|unknown)$")
+  expect_identical(lines[length(lines)], "Memory in GB (10^9 bytes); the columns hold bytes.")
+})
+
 # to_device(), to_cpu(), to_gpu() ----------------------------------------------
 
 test_that("to_device() turns R data into a tensor on the cpu", {

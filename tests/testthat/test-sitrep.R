@@ -151,6 +151,32 @@ test_that("torchbridge_sitrep() prints and returns the facts invisibly", {
   expect_snapshot(writeLines(scrubbed[scrubbed != "" & !grepl("^\\* device cuda", scrubbed)]), cran = TRUE)
 })
 
+test_that("torchbridge_sitrep() returns a torchbridge_sitrep list that prints the report", {
+  skip_if_no_torch()
+  lines <- cli_lines(s <- torchbridge_sitrep())
+  expect_s3_class(s, "torchbridge_sitrep")
+  expect_s3_class(s$devices, "torchbridge_devices")
+  expect_identical(cli_lines(out <- withVisible(print(s))), lines)
+  expect_identical(out, list(value = s, visible = FALSE))
+})
+
+test_that("print() of a torchbridge_sitrep prints what print_sitrep() prints", {
+  s <- structure(full_sitrep(), class = "torchbridge_sitrep")
+  expect_identical(cli_lines(print(s)), cli_lines(torchbridge:::print_sitrep(full_sitrep())))
+})
+
+test_that("torchbridge_sitrep() while knitting prints nothing and returns its result visibly", {
+  skip_if_no_torch()
+  withr::local_options(knitr.in.progress = TRUE)
+  lines <- cli_lines(out <- withVisible(torchbridge_sitrep()))
+  expect_identical(lines, character())
+  expect_true(out$visible)
+  expect_s3_class(out$value, "torchbridge_sitrep")
+  expect_identical(names(out$value), sitrep_names)
+  withr::local_options(knitr.in.progress = FALSE)
+  expect_false(withVisible(suppressMessages(torchbridge_sitrep()))$visible)
+})
+
 test_that("torchbridge_sitrep() gives the torch version as a string", {
   skip_if_no_torch()
   s <- suppressMessages(torchbridge_sitrep())
