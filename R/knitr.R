@@ -65,17 +65,12 @@
 #' @return Markdown text, as `knitr::asis_output()` makes it.
 #' @family tensor methods
 #' @name knit_print.torch.Tensor
-#' @examples
-#' \dontrun{
-#' # in a chunk of an R Markdown document:
-#' as_torch(rnorm(100))
-#' as_torch(matrix(1:6, 2))
-#' torch_devices()
-#' torchbridge_sitrep()
-#'
-#' # outside a document, to see the markdown:
+#' @examplesIf torchbridge::torch_available() && requireNamespace("knitr", quietly = TRUE)
+#' # In a chunk of an R Markdown document, these show as report output:
+#' #   as_torch(rnorm(100)); as_torch(matrix(1:6, 2)); torch_devices()
+#' # Outside a document, to see the markdown:
 #' knitr::knit_print(as_torch(rnorm(100)), options = list(torchbridge.digits = 3))
-#' }
+#' knitr::knit_print(torch_devices())
 NULL
 
 #' @rdname knit_print.torch.Tensor

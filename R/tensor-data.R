@@ -1,7 +1,8 @@
 #' A tensor as a tidy data frame
 #'
 #' `tensor_data()` turns a tensor into a long ("tidy") data frame with one
-#' row per element: 1-based index columns, then `value`. It is the data
+#' row per element: 1-based index columns, then `value` (or, with
+#' `pairs = TRUE`, one row per point of a scatter plot). It is the data
 #' behind [autoplot()][autoplot.torch.Tensor], and the form ggplot2 and
 #' dplyr work with. `as.data.frame()` on a tensor gives the same.
 #'
@@ -15,12 +16,33 @@
 #' | `image = TRUE`, 2-D (HW) | `y`, `x`, `value` |
 #' | `image = TRUE`, 3-D (CHW) | `channel`, `y`, `x`, `value` |
 #' | `image = TRUE`, 4-D (NCHW) | `image`, `channel`, `y`, `x`, `value` |
+#' | `pairs = TRUE`, 2-D, n x k with k even | `row`, `pair`, `x`, `y` |
 #'
 #' Rows are in R's column-major order: the first index varies fastest, so
 #' `value` is `as.vector(from_torch(x))` and `row = i, col = j` holds
 #' `x[i - 1, j - 1]` in torch's 0-based indexing. `value` has the type
 #' [from_torch()] gives (double for float dtypes, integer, logical or
 #' complex).
+#'
+#' With `pairs = TRUE` the columns are taken in pairs, (1, 2), (3, 4), ...,
+#' one row per point: `pair = p` holds column `2p - 1` as `x` and column
+#' `2p` as `y`, so `x` and `y` are `m[, c(1, 3, ...)]` and `m[, c(2, 4, ...)]`
+#' of `m <- from_torch(x)`, `row` varying fastest.
+#'
+#' @section Plots:
+#' [autoplot()][autoplot.torch.Tensor] draws this data (of the tensor
+#' reduced to `max_points`, when it has to be):
+#'
+#' | plot | data |
+#' |---|---|
+#' | `type = "line"`, 1-D | `dim1` (as `index`) and `value` |
+#' | `type = "lines"`, 2-D | `tensor_data(x)`: `value` against `row`, one line per `col` |
+#' | `type = "heatmap"`, 2-D | `tensor_data(x)`: a cell at `row`, `col` filled by `value` |
+#' | `type = "image"` | `tensor_data(x, image = TRUE)`: channels combined into one colour per `y`, `x` |
+#' | `type = "scatter"`, n x k | `tensor_data(x, pairs = TRUE)`: a point at `x`, `y`, coloured by `pair` when there are more than one |
+#'
+#' A 1-D tensor drawn with `type = "lines"` is one column: its data is
+#' `tensor_data(x$unsqueeze(1L))`.
 #'
 #' @section Long, not wide:
 #' `as.data.frame()` of a tensor is this long form, which differs from
@@ -37,12 +59,16 @@
 #' `torch$nn$functional$avg_pool2d()`), or raise `max_elements`.
 #'
 #' @param x A torch tensor.
-#' @param max_elements The most elements (rows) to return; a larger tensor
-#'   is an error.
+#' @param max_elements The most elements of `x` to return (one row each,
+#'   or one row per pair with `pairs = TRUE`); a larger tensor is an error.
 #' @param image `TRUE` to name the index columns as an image's: `y`, `x`
 #'   for a 2-D tensor, `channel`, `y`, `x` for 3-D (CHW) and `image`,
 #'   `channel`, `y`, `x` for 4-D (NCHW).
-#' @return A data frame with one row per element of `x`.
+#' @param pairs `TRUE` to take the columns of a 2-D tensor with an even
+#'   number of columns in pairs, as a scatter plot draws them: one row per
+#'   point, with `row`, `pair`, `x` and `y`. Not with `image = TRUE`.
+#' @return A data frame with one row per element of `x` (per pair of
+#'   elements with `pairs = TRUE`).
 #' @family plotting
 #' @export
 #' @examplesIf torchbridge::torch_available()
@@ -50,8 +76,9 @@
 #' tensor_data(t)
 #' as.data.frame(t) # the same long form
 #' tensor_data(as_torch(array(0, c(3, 4, 5))), image = TRUE)
-tensor_data <- function(x, max_elements = 1e6, image = FALSE) {
-  tensor_frame(x, max_elements, image, rlang::current_env())
+#' tensor_data(as_torch(matrix(1:8, 2)), pairs = TRUE) # points (1, 3), (2, 4), (5, 7), (6, 8)
+tensor_data <- function(x, max_elements = 1e6, image = FALSE, pairs = FALSE) {
+  tensor_frame(x, max_elements, image, rlang::current_env(), pairs = pairs)
 }
 
 #' @rdname tensor_data
@@ -60,13 +87,13 @@ tensor_data <- function(x, max_elements = 1e6, image = FALSE) {
 #'   `optional` and `stringsAsFactors`).
 #' @export
 as.data.frame.torch.Tensor <- function(x, row.names = NULL, optional = FALSE, ...,
-                                       max_elements = 1e6, image = FALSE) {
-  out <- tensor_frame(x, max_elements, image, rlang::current_env())
+                                       max_elements = 1e6, image = FALSE, pairs = FALSE) {
+  out <- tensor_frame(x, max_elements, image, rlang::current_env(), pairs = pairs)
   if (!is.null(row.names)) row.names(out) <- row.names
   out
 }
 
-tensor_frame <- function(x, max_elements, image, call) {
+tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
   if (!is_tensor(x)) {
     tb_abort(c(
       "{.arg x} must be a torch tensor.",
@@ -76,6 +103,13 @@ tensor_frame <- function(x, max_elements, image, call) {
   }
   check_count(max_elements, "max_elements", call, inf_ok = TRUE, max = Inf)
   check_flag(image, call = call)
+  check_flag(pairs, call = call)
+  if (image && pairs) {
+    tb_abort(c(
+      "Can't use {.code image = TRUE} and {.code pairs = TRUE} together.",
+      i = "{.code image = TRUE} names an image's indices; {.code pairs = TRUE} gives the points of a scatter plot."
+    ), "arg", call = call)
+  }
   mod <- bridge(call)
   dims <- as.double(unlist(reticulate::py_to_r(tb_py(mod$shape(x), call))))
   n <- prod(dims)
@@ -87,12 +121,35 @@ tensor_frame <- function(x, max_elements, image, call) {
       i = "Or raise {.arg max_elements}."
     ), "size", call = call)
   }
+  if (pairs) return(pairs_frame(x, dims, mod, call))
   names <- index_names(length(dims), image, call)
   values <- tensor_to_r(x, mod, "integer", call)
   out <- index_columns(dims)
   names(out) <- names
   out$value <- as.vector(values)
   structure(out, class = "data.frame", row.names = .set_row_names(as.integer(n)))
+}
+
+# The columns of a 2-D tensor in pairs (x, y): one row per point.
+pairs_frame <- function(x, dims, mod, call) {
+  if (length(dims) != 2L || dims[[2]] %% 2 != 0) {
+    tb_abort(c(
+      "With {.code pairs = TRUE}, {.arg x} must be a 2-D tensor with an even number of columns.",
+      x = if (length(dims) != 2L) "It has {length(dims)} dimension{?s}." else "It has {dims[[2]]} column{?s}.",
+      i = "Columns are taken in pairs, (1, 2), (3, 4), ..., as x and y."
+    ), "shape", call = call)
+  }
+  values <- tensor_to_r(x, mod, "integer", call)
+  n <- dims[[1]]
+  p <- dims[[2]] / 2
+  odd <- seq(1, by = 2, length.out = p)
+  out <- list(
+    row = rep_len(seq_len(n), n * p),
+    pair = rep(seq_len(p), each = n),
+    x = as.vector(values[, odd]),
+    y = as.vector(values[, odd + 1])
+  )
+  structure(out, class = "data.frame", row.names = .set_row_names(as.integer(n * p)))
 }
 
 # A tensor's shape as a double vector (double: a product can pass 2^31).

@@ -3,8 +3,11 @@
 The rules (docs/api.md, the autoplot() docs): type = "auto" draws 1-D as a
 line, 2-D as a heatmap, 3-D with 1, 3 or 4 leading channels as an image and
 4-D NCHW as a grid of images; anything else is a plot error with a hint about
-``type``. Lines, heatmaps and images with more than ``max_points`` values are
-averaged on their device; a histogram is counted there.
+``type``. ``type = "lines"`` draws a line per column of a 2-D tensor (a 1-D
+one is one column), ``type = "scatter"`` a 2-D tensor's columns in pairs.
+Lines, heatmaps and images with more than ``max_points`` values are averaged
+on their device; a scatter plot keeps one row in ``step`` instead; a
+histogram is counted there.
 """
 
 import math
@@ -38,6 +41,22 @@ HIST_HINT = ("i", 'Use `type = "hist"` for the distribution of its values.')
 )
 def test_auto_picks_by_dimensions(shape, kind):
     assert tb.plot_kind(torch.zeros(shape), "auto") == kind
+
+
+@pytest.mark.parametrize("shape", [(5,), (1,), (3, 4), (7, 1), (1, 9)])
+def test_lines_takes_1d_and_2d(shape):
+    assert tb.plot_kind(torch.zeros(shape), "lines") == "lines"
+
+
+@pytest.mark.parametrize("shape", [(5, 2), (1, 2), (3, 4), (3, 10)])
+def test_scatter_takes_an_even_number_of_columns(shape):
+    assert tb.plot_kind(torch.zeros(shape), "scatter") == "scatter"
+
+
+@pytest.mark.parametrize("dtype", [torch.uint8, torch.int64, torch.bool, torch.float16, torch.bfloat16, torch.float64])
+def test_lines_and_scatter_take_real_dtypes(dtype):
+    x = torch.zeros(3, 4, dtype=dtype)
+    assert (tb.plot_kind(x, "lines"), tb.plot_kind(x, "scatter")) == ("lines", "scatter")
 
 
 @pytest.mark.parametrize("shape", [(), (5,), (3, 4), (5, 8, 8), (2, 2, 2, 2, 2)])
@@ -116,6 +135,58 @@ def test_explicit_type_needs_its_dimensions(type, shape, needs):
     assert e.message.endswith(f'with `type = "{type}"`.')
     assert e.bullets[0] == ("x", f'`type = "{type}"` needs {needs}.')
     assert e.bullets[1][0] == "i" and "type = " in e.bullets[1][1]
+
+
+@pytest.mark.parametrize("k", [1, 3, 5])
+def test_scatter_with_an_odd_number_of_columns_is_an_error(k):
+    with pytest.raises(PlotError) as ei:
+        tb.plot_kind(torch.zeros(4, k), "scatter")
+    e = ei.value
+    assert e.message == f'Can\'t draw a 2-D tensor of shape 4 x {k} with `type = "scatter"`.'
+    s = "" if k == 1 else "s"
+    assert e.bullets[0] == ("x", f"Columns are drawn in pairs, (1, 2), (3, 4), ..., and it has {k} column{s}: an odd number.")
+    assert e.bullets[1][0] == "i" and '`type = "lines"`' in e.bullets[1][1]
+    assert ("narrow" in e.bullets[1][1]) == (k > 1)
+
+
+@pytest.mark.parametrize(
+    "type, shape, hint",
+    [
+        ("scatter", (6,), 'Use `type = "line"` for a 1-D tensor, or `x$view(c(-1L, 2L))` if it holds x, y, x, y, ... values.'),
+        ("scatter", (3, 5, 2), "Points in the last dimension? Put them in rows first: `x$flatten(0L, -2L)`."),
+        ("lines", (3, 5, 2), 'Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = "hist"`.'),
+        ("line", (3, 4), 'Use `type = "lines"` for one line per column, or flatten it first: `x$flatten()`.'),
+    ],
+)
+def test_lines_and_scatter_hints(type, shape, hint):
+    with pytest.raises(PlotError) as ei:
+        tb.plot_kind(torch.zeros(shape), type)
+    needs = {"scatter": "a 2-D tensor with x and y columns: n x 2, or n x k with k even (columns in pairs)",
+             "lines": "a 2-D tensor (a line per column) or a 1-D one", "line": "a 1-D tensor"}[type]
+    assert ei.value.bullets == [("x", f'`type = "{type}"` needs {needs}.'), ("i", hint)]
+
+
+@pytest.mark.parametrize("type", ["lines", "scatter"])
+def test_0d_lines_and_scatter_say_it_is_one_value(type):
+    with pytest.raises(PlotError) as ei:
+        tb.plot_kind(torch.tensor(1.0), type)
+    assert ei.value.message == "Can't plot a 0-d tensor: it holds a single value."
+
+
+@pytest.mark.parametrize("type", ["lines", "scatter"])
+@pytest.mark.parametrize(
+    "x, message",
+    [
+        (torch.zeros(3, 2, dtype=torch.complex64), "Can't plot a complex tensor."),
+        (torch.zeros(0, 2), "Can't plot an empty tensor."),
+        (torch.zeros(3, 2).to_sparse(), "Can't plot a sparse_coo tensor."),
+        (torch.empty(3, 2, device="meta"), "Can't plot a tensor on the meta device: it holds no data."),
+    ],
+)
+def test_lines_and_scatter_refuse_what_nothing_can_draw(type, x, message):
+    with pytest.raises(PlotError) as ei:
+        tb.plot_reduce(x, type, 100)
+    assert ei.value.message == message
 
 
 @pytest.mark.parametrize(
@@ -304,6 +375,81 @@ def test_grey_image_2d():
     assert r["tensor"].tolist() == [[0.0, 128.0], [255.0, 64.0]]
 
 
+def test_lines_small_is_kept_as_float():
+    x = torch.tensor([[1, 2], [3, 4], [5, 6]])
+    r = tb.plot_reduce(x, "lines", 6)
+    assert r["tensor"].dtype == torch.float32
+    assert r["tensor"].tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]
+    assert r["factors"] == [1, 1]
+    assert r["shape"] == [3, 2]
+    assert r["step"] is None and r["images"] is None and r["range"] is None
+    x64 = torch.tensor([[0.1, 0.2]], dtype=torch.float64)
+    assert tb.plot_reduce(x64, "lines", 10)["tensor"].dtype == torch.float64
+
+
+def test_lines_1d_is_one_column():
+    r = tb.plot_reduce(torch.tensor([3.0, 1.0, 2.5]), "lines", 10)
+    assert r["tensor"].shape == (3, 1)
+    assert r["tensor"][:, 0].tolist() == [3.0, 1.0, 2.5]
+    assert r["shape"] == [3]
+    r = tb.plot_reduce(torch.arange(1.0, 11.0), "lines", 4)  # as a line: windows of 3
+    assert r["factors"] == [3, 1]
+    assert r["tensor"][:, 0].tolist() == [2.0, 5.0, 8.0, 10.0]
+
+
+def test_lines_are_averaged_per_column_over_windows_of_rows():
+    x = torch.arange(1.0, 31.0).view(3, 10).t()  # 10 x 3, columns 1..10, 11..20, 21..30
+    x[4, 1] = math.nan
+    r = tb.plot_reduce(x, "lines", 12)  # 4 rows a column: windows of 3 rows
+    assert r["factors"] == [3, 1]
+    t = r["tensor"]
+    assert t.shape == (4, 3)
+    assert t[:, 0].tolist() == [2.0, 5.0, 8.0, 10.0]
+    assert t[:, 2].tolist() == [22.0, 25.0, 28.0, 30.0]
+    assert t[0, 1].item() == 12.0 and math.isnan(t[1, 1].item())  # a window with a NaN is NaN
+    assert t[2:, 1].tolist() == [18.0, 20.0]
+
+
+def test_lines_keep_every_column():
+    r = tb.plot_reduce(torch.ones(50, 8), "lines", 4)  # fewer values than columns
+    assert r["factors"] == [50, 1]
+    assert r["tensor"].shape == (1, 8)
+
+
+def test_lines_match_a_mean_in_python():
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(1000, 4, generator=g, dtype=torch.float64)
+    r = tb.plot_reduce(x, "lines", 400)  # 100 rows: windows of 10
+    assert r["factors"] == [10, 1]
+    assert torch.allclose(r["tensor"], x.view(100, 10, 4).mean(1), rtol=0, atol=1e-14)
+
+
+def test_scatter_small_is_kept():
+    x = torch.tensor([[1, 2, 3, 4], [5, 6, 7, 8]])
+    r = tb.plot_reduce(x, "scatter", 4)
+    assert r["step"] == 1
+    assert r["factors"] == [1, 1]
+    assert r["tensor"].dtype == torch.float32
+    assert r["tensor"].tolist() == [[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0]]
+    x64 = torch.tensor([[0.1, 0.2]], dtype=torch.float64)
+    assert tb.plot_reduce(x64, "scatter", 1)["tensor"].dtype == torch.float64
+
+
+def test_scatter_keeps_one_row_in_step_and_never_averages():
+    x = torch.arange(400.0).view(100, 4)  # 200 points
+    r = tb.plot_reduce(x, "scatter", 50)  # 25 rows of 2 pairs
+    assert r["step"] == 4
+    assert r["tensor"].shape == (25, 4)
+    assert torch.equal(r["tensor"], x[0::4])
+    assert r["shape"] == [100, 4]
+    r = tb.plot_reduce(x, "scatter", 51)  # 25 rows still: step 4 again
+    assert r["step"] == 4
+    r = tb.plot_reduce(x, "scatter", 1)  # fewer points than pairs: one row
+    assert r["step"] == 100 and r["tensor"].tolist() == [[0.0, 1.0, 2.0, 3.0]]
+    r = tb.plot_reduce(torch.arange(10.0).view(5, 2), "scatter", 2)  # a partial last step
+    assert r["step"] == 3 and r["tensor"].tolist() == [[0.0, 1.0], [6.0, 7.0]]
+
+
 def test_reduce_detaches():
     x = torch.ones(4, 4, requires_grad=True)
     r = tb.plot_reduce(x, "heatmap", 4)
@@ -311,8 +457,13 @@ def test_reduce_detaches():
 
 
 def test_reduce_checks_its_kind():
-    with pytest.raises(ArgError):
+    with pytest.raises(ArgError) as ei:
         tb.plot_reduce(torch.ones(3), "hist")
+    assert ei.value.message == "`kind` must be one of 'line', 'lines', 'scatter', 'heatmap', 'image'."
+    with pytest.raises(PlotError):
+        tb.plot_reduce(torch.ones(3, 3), "scatter")
+    with pytest.raises(PlotError):
+        tb.plot_reduce(torch.ones(3, 3, 3), "lines")
     with pytest.raises(PlotError):
         tb.plot_reduce(torch.ones(3), "heatmap")
     with pytest.raises(PlotError):
@@ -368,6 +519,18 @@ def test_reduction_stays_on_the_gpu():
     assert r["tensor"].cpu().tolist() == [[4.0, 6.0, 7.5], [14.0, 16.0, 17.5], [21.5, 23.5, 25.0]]
     img = tb.plot_reduce(torch.full((2, 3, 4, 4), 255, dtype=torch.uint8, device="cuda"), "image", 8)
     assert img["range"] == 255 and img["tensor"].device.type == "cuda"
+
+
+@pytest.mark.cuda
+def test_lines_and_scatter_stay_on_the_gpu():
+    x = torch.arange(1.0, 31.0, device="cuda", dtype=torch.float64).view(3, 10).t()
+    r = tb.plot_reduce(x, "lines", 12)
+    assert r["device"] == "cuda:0" and r["tensor"].device.type == "cuda"
+    assert r["tensor"].dtype == torch.float64
+    assert r["tensor"][:, 0].cpu().tolist() == [2.0, 5.0, 8.0, 10.0]
+    s = tb.plot_reduce(torch.arange(400.0, device="cuda").view(100, 4), "scatter", 50)
+    assert s["step"] == 4 and s["tensor"].device.type == "cuda"
+    assert s["tensor"][:, 0].cpu().tolist() == [float(16 * i) for i in range(25)]
 
 
 @pytest.mark.cuda

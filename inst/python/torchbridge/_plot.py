@@ -1,14 +1,19 @@
 """What ``autoplot()`` draws, prepared on the tensor's own device.
 
 R's ``autoplot()`` asks :func:`plot_kind` which plot a tensor gets, then
-:func:`plot_reduce` (line, heatmap, image) or :func:`plot_histogram` (hist).
-Both run where the tensor lives, so only a tensor small enough to draw, or
-a histogram's counts, cross over to R:
+:func:`plot_reduce` (line, lines, scatter, heatmap, image) or
+:func:`plot_histogram` (hist). Both run where the tensor lives, so only a
+tensor small enough to draw, or a histogram's counts, cross over to R:
 
 * a line longer than ``max_points`` is averaged over windows of ``k``
-  values; a heatmap or image with more than ``max_points`` pixels is
-  averaged over blocks of ``kh x kw`` pixels (``avg_pool1d``/``avg_pool2d``,
-  a partial window at the end averaging the values it holds);
+  values; lines (one per column of a 2-D tensor) over windows of ``k``
+  rows, each column on its own; a heatmap or image with more than
+  ``max_points`` pixels is averaged over blocks of ``kh x kw`` pixels
+  (``avg_pool1d``/``avg_pool2d``, a partial window at the end averaging
+  the values it holds);
+* a scatter plot with more than ``max_points`` points keeps every
+  ``step``-th row (rows 0, step, 2 * step, ...): averaging would draw
+  points that are not in the data;
 * a 4-D image batch keeps its first ``max_images`` images;
 * an image's range, ``[0, 1]`` or ``[0, 255]``, is detected before pooling
   (uint8 is always ``[0, 255]``).
@@ -25,7 +30,8 @@ import torch.nn.functional as F
 from ._errors import ArgError, PlotError, record
 from ._from_torch import check_storage
 
-TYPES = ("auto", "line", "hist", "heatmap", "image")
+TYPES = ("auto", "line", "lines", "scatter", "hist", "heatmap", "image")
+KINDS = ("line", "lines", "scatter", "heatmap", "image")
 CHANNELS = (1, 3, 4)
 _HIST_HINT = ("i", 'Use `type = "hist"` for the distribution of its values.')
 
@@ -90,6 +96,13 @@ def _channel_error(x: torch.Tensor, how: str) -> PlotError:
     )
 
 
+def _zero_d_error() -> PlotError:
+    return PlotError(
+        "Can't plot a 0-d tensor: it holds a single value.",
+        [("i", "Get the value with `from_torch(x)`."), _HIST_HINT],
+    )
+
+
 def _wrong_dims(x: torch.Tensor, type: str, needs: str, hint: Tuple[str, str]) -> PlotError:
     return PlotError(
         f'Can\'t draw {_describe(x)} with `type = "{type}"`.',
@@ -99,11 +112,14 @@ def _wrong_dims(x: torch.Tensor, type: str, needs: str, hint: Tuple[str, str]) -
 
 @record
 def plot_kind(x: Any, type: str = "auto") -> str:
-    """The plot ``autoplot()`` draws for ``x``: "line", "hist", "heatmap" or "image".
+    """The plot ``autoplot()`` draws for ``x``: one of :data:`KINDS` or "hist".
 
     ``type = "auto"`` picks a line for 1-D, a heatmap for 2-D, an image for
     3-D with 1, 3 or 4 leading channels (CHW) and a grid of images for 4-D
     (NCHW); anything else is a :class:`PlotError` with a hint about ``type``.
+    ``type = "lines"`` takes a 2-D tensor (a line per column) or a 1-D one
+    (one column); ``type = "scatter"`` a 2-D tensor with an even number of
+    columns, taken in pairs (x, y).
 
     Raises:
         PlotError: ``x`` can't be drawn, or not as ``type``.
@@ -125,10 +141,7 @@ def plot_kind(x: Any, type: str = "auto") -> str:
                 return "image"
             raise _channel_error(x, 'with `type = "auto"`')
         if nd == 0:
-            raise PlotError(
-                "Can't plot a 0-d tensor: it holds a single value.",
-                [("i", "Get the value with `from_torch(x)`."), _HIST_HINT],
-            )
+            raise _zero_d_error()
         raise PlotError(
             f"Can't choose a plot for {_describe(x)}.",
             [("x", '`type = "auto"` draws 1-D (line), 2-D (heatmap), 3-D CHW (image) and 4-D NCHW '
@@ -138,8 +151,20 @@ def plot_kind(x: Any, type: str = "auto") -> str:
         )
     if type == "line":
         if nd != 1:
-            raise _wrong_dims(x, "line", "a 1-D tensor", ("i", 'Flatten it first, `x$flatten()`, or use `type = "auto"`.'))
+            hint = ('Use `type = "lines"` for one line per column, or flatten it first: `x$flatten()`.' if nd == 2 else
+                    'Flatten it first, `x$flatten()`, or use `type = "auto"`.')
+            raise _wrong_dims(x, "line", "a 1-D tensor", ("i", hint))
         return "line"
+    if nd == 0 and type in ("lines", "scatter"):
+        raise _zero_d_error()
+    if type == "lines":
+        if nd not in (1, 2):
+            raise _wrong_dims(x, "lines", "a 2-D tensor (a line per column) or a 1-D one",
+                              ("i", "Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = \"hist\"`."))
+        return "lines"
+    if type == "scatter":
+        _check_scatter(x)
+        return "scatter"
     if type == "heatmap":
         if nd != 2:
             raise _wrong_dims(x, "heatmap", "a 2-D tensor",
@@ -152,6 +177,30 @@ def plot_kind(x: Any, type: str = "auto") -> str:
     if nd > 2 and int(x.shape[nd - 3]) not in CHANNELS:
         raise _channel_error(x, 'with `type = "image"`')
     return "image"
+
+
+def _check_scatter(x: torch.Tensor) -> None:
+    """A scatter plot needs a 2-D tensor with an even number of columns (x, y pairs)."""
+    nd = x.dim()
+    needs = "a 2-D tensor with x and y columns: n x 2, or n x k with k even (columns in pairs)"
+    if nd == 1:
+        raise _wrong_dims(x, "scatter", needs,
+                          ("i", 'Use `type = "line"` for a 1-D tensor, or `x$view(c(-1L, 2L))` if it holds '
+                                "x, y, x, y, ... values."))
+    if nd != 2:
+        raise _wrong_dims(x, "scatter", needs,
+                          ("i", "Points in the last dimension? Put them in rows first: `x$flatten(0L, -2L)`."))
+    k = int(x.shape[1])
+    if k % 2:
+        hint = ("Draw the column against the row index: `type = \"lines\"`." if k == 1 else
+                "Draw two of its columns, e.g. the first two: `x$narrow(1L, 0L, 2L)`, or each column "
+                "against the row index: `type = \"lines\"`.")
+        raise PlotError(
+            f'Can\'t draw {_describe(x)} with `type = "scatter"`.',
+            [("x", f"Columns are drawn in pairs, (1, 2), (3, 4), ..., and it has {k} column{'s' if k > 1 else ''}: "
+                   "an odd number."),
+             ("i", hint)],
+        )
 
 
 def image_range(x: torch.Tensor) -> int:
@@ -225,27 +274,31 @@ def plot_reduce(x: Any, kind: str, max_points: Any = 2**18, max_images: Any = 16
     """A float tensor of ``x`` small enough to draw as ``kind``, made on ``x``'s device.
 
     Args:
-        x: the tensor (1-D for "line", 2-D for "heatmap", 2-D, 3-D or 4-D
-            for "image", as :func:`plot_kind` says).
-        kind: "line", "heatmap" or "image".
+        x: the tensor (1-D for "line", 1-D or 2-D for "lines", 2-D with an
+            even number of columns for "scatter", 2-D for "heatmap", 2-D,
+            3-D or 4-D for "image", as :func:`plot_kind` says).
+        kind: one of :data:`KINDS`.
         max_points: the most values to draw (pixels for images, over all
-            images of a grid).
+            images of a grid; rows times columns for lines; points, rows
+            times column pairs, for a scatter plot).
         max_images: the most images of a 4-D tensor to draw (the first ones).
 
     Returns:
         A dict: ``tensor`` (the values to draw, float, same number of
-        dimensions as ``x``), ``shape`` (``x``'s shape), ``factors`` (the
-        window, or block height and width, values were averaged over; all 1
-        when nothing was averaged), ``images`` and ``shown`` (for a 4-D
-        image tensor: how many it has and how many are drawn; else ``None``),
-        ``range`` (images: 1 or 255) and ``device``.
+        dimensions as ``x``; 2-D for "lines", a 1-D ``x`` as one column),
+        ``shape`` (``x``'s shape), ``factors`` (the window, or block height
+        and width, values were averaged over; all 1 when nothing was
+        averaged; ``[k, 1]`` for lines), ``step`` (scatter: every
+        ``step``-th row is kept, 1 for all; else ``None``), ``images`` and
+        ``shown`` (for a 4-D image tensor: how many it has and how many are
+        drawn; else ``None``), ``range`` (images: 1 or 255) and ``device``.
     """
-    if kind not in ("line", "heatmap", "image"):
-        raise ArgError('`kind` must be "line", "heatmap" or "image".', [("x", f"It is {kind!r}.")])
+    if kind not in KINDS:
+        raise ArgError(f"`kind` must be one of {', '.join(repr(k) for k in KINDS)}.", [("x", f"It is {kind!r}.")])
     plot_kind(x, kind)
     limit = max(1, int(max_points))
     out: Dict[str, Any] = {"shape": [int(s) for s in x.shape], "images": None, "shown": None,
-                           "range": None, "device": str(x.device)}
+                           "range": None, "step": None, "device": str(x.device)}
     with torch.no_grad():
         t = x.detach()
         if kind == "line":
@@ -255,6 +308,22 @@ def plot_reduce(x: Any, kind: str, max_points: Any = 2**18, max_images: Any = 16
             if k > 1:
                 t = F.avg_pool1d(t.view(1, 1, n), k, k, ceil_mode=True).view(-1)
             out.update(tensor=t, factors=[k])
+        elif kind == "lines":
+            t = t.reshape(-1, 1) if t.dim() == 1 else t
+            n, m = t.shape
+            # every column is kept; rows are averaged so that rows x columns fit
+            k = _cdiv(n, max(1, limit // m))
+            t = _floating(t)
+            if k > 1:
+                # as 1 x m x n: each column is a channel, pooled along its rows
+                t = F.avg_pool1d(t.t()[None], k, k, ceil_mode=True)[0].t()
+            out.update(tensor=t, factors=[k, 1])
+        elif kind == "scatter":
+            n, m = t.shape
+            step = _cdiv(n, max(1, limit // (m // 2)))
+            if step > 1:
+                t = t[::step]
+            out.update(tensor=_floating(t), factors=[1, 1], step=step)
         elif kind == "heatmap":
             h, w = t.shape
             kh, kw = _factors(h, w, limit)
