@@ -3,7 +3,8 @@
 
 PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
   -not -name '*.o' -not -name '*.so' -not -path '*/__pycache__/*' 2>/dev/null)
-DEMO_RMD := vignettes/gpu-report.Rmd
+# The main report last: its path is the last line `make demo` prints.
+DEMO_RMD := vignettes/python-chunks.Rmd vignettes/gpu-report.Rmd
 
 .PHONY: all setup test demo bench soak check check-memory clean
 

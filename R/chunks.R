@@ -68,15 +68,15 @@ set_chunk_callbacks <- function(fns) {
 }
 
 chunk_get <- function(name, dtype, device) {
+  name <- reticulate::py_to_r(name)
+  env <- chunk_env()
+  if (!exists(name, envir = env)) {
+    # Raised in Python as RVariableError (an AttributeError), never in R.
+    return(list("error", "missing", paste0("Can't find the R variable `", name, "`."), list(list(
+      "i", paste0("`tb.r` reads the variables of the environment the R chunks run in (", chunk_env_desc(env), ").")
+    ))))
+  }
   chunk_result(function() {
-    name <- reticulate::py_to_r(name)
-    env <- chunk_env()
-    if (!exists(name, envir = env)) {
-      tb_abort(c(
-        "Can't find the R variable {.var {name}}.",
-        i = "{.code tb.r} reads the variables of the environment the R chunks run in ({chunk_env_desc(env)})."
-      ), "missing", call = NULL)
-    }
     as_torch(get(name, envir = env), dtype = python_arg(dtype), device = python_arg(device))
   })
 }

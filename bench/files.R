@@ -2,7 +2,7 @@
 #
 # Times, in one run (medians over interleaved repetitions, each from a
 # collected heap), read_pt(), read_safetensors() and from_torch() of NumPy
-# arrays and Python lists against the same work done by hand in the same
+# arrays and Python lists, and tb.r in Python, against the same work done by hand in the same
 # process, and writes the ratios to bench/FILES.md.
 #
 # Environment: BENCH_REPS (default 15), BENCH_OUT (default "bench").
@@ -32,7 +32,14 @@ save_file({'weights': results['weights']}, %s)
 arr = np.random.default_rng(0).random(%d)
 arr_tensor = torch.from_numpy(arr.copy())
 floats = [i / 7 for i in range(100000)]
+import torchbridge as tb
+def tb_r_b():
+    return tb.r.b
+def reticulate_r_b():
+    return torch.from_numpy(np.array(r.b))
 ", n, encodeString(pt_path, quote = "'"), encodeString(st_path, quote = "'"), n), convert = FALSE)
+
+b <- runif(1e6) # read from Python by tb.r.b, 1e6 doubles
 
 # Each case: a function timed as a whole. Cases of one group run
 # interleaved, in a new random order each repetition.
@@ -81,6 +88,11 @@ groups <- list(
   list = list(
     "from_torch(list of 1e5 floats)" = function() from_torch(main$floats),
     "py_to_r(list of 1e5 floats)" = function() reticulate::py_to_r(main$floats)
+  ),
+  tb_r = list(
+    "tb.r.b in Python (1e6 doubles)" = function() main$tb_r_b(),
+    "as_torch(b) in R" = function() as_torch(b),
+    "torch.from_numpy(np.array(r.b)) in Python" = function() main$reticulate_r_b()
   )
 )
 
@@ -89,7 +101,8 @@ checks <- list(
   list("read_pt", 2, "<=", 1.3), list("read_pt", 3, ">=", 2),
   list("read_safetensors", 2, "<=", 1.3), list("read_safetensors", 3, ">=", 2),
   list("numpy", 2, "<=", 1.2), list("numpy", 3, ">=", 2),
-  list("list", 2, "<=", 1)
+  list("list", 2, "<=", 1),
+  list("tb_r", 2, "<=", 2), list("tb_r", 3, ">=", 2)
 )
 
 medians <- lapply(groups, time_group)
@@ -116,7 +129,7 @@ md <- c(
   sprintf("- %s; R %s, reticulate %s, torch %s, NumPy %s", R.version$platform, getRversion(),
           utils::packageVersion("reticulate"), reticulate::py_to_r(torch$`__version__`),
           reticulate::py_to_r(np$`__version__`)),
-  sprintf("- 1e7 doubles (80 MB) per file and array; %d interleaved repetitions; medians", reps),
+  sprintf("- 1e7 doubles (80 MB) per file and array, 1e6 for tb.r; %d interleaved repetitions; medians", reps),
   sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
   "",
   paste0("| ", paste(names(tab), collapse = " | "), " |"),

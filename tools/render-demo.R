@@ -1,7 +1,10 @@
-# Renders a vignette to HTML in demo/ and prints the file's path last.
+# Renders vignettes to HTML in demo/ and prints each file's path, in the
+# order given (`make demo` gives the main report last).
 args <- commandArgs(trailingOnly = TRUE)
-input <- if (length(args)) args[[1]] else "vignettes/gpu-report.Rmd"
+inputs <- if (length(args)) args else "vignettes/gpu-report.Rmd"
 dir.create("demo", showWarnings = FALSE)
-out <- rmarkdown::render(input, output_dir = "demo", quiet = TRUE,
-                         envir = new.env(parent = globalenv()))
-cat(normalizePath(out), "\n", sep = "")
+for (input in inputs) {
+  out <- rmarkdown::render(input, output_dir = "demo", quiet = TRUE,
+                           envir = new.env(parent = globalenv()))
+  cat(normalizePath(out), "\n", sep = "")
+}

@@ -47,3 +47,54 @@ test_that("the GPU report renders, with every plot as an embedded PNG", {
   expect_true(has("averaged the 2000 x 2000 tensor over blocks of 4 x 4 values"))
   expect_false(has("## Error"))
 })
+
+# Renders `input` in a fresh R process (a new session, as a later render
+# is); the HTML as one string.
+render_html_in_fresh_r <- function(input) {
+  in_fresh_r(function() {
+    out <- rmarkdown::render(Sys.getenv("TB_TEST_INPUT"), quiet = TRUE, envir = new.env(parent = globalenv()))
+    paste(readLines(out, warn = FALSE), collapse = "\n")
+  }, env = c(TB_TEST_INPUT = input))
+}
+
+test_that("the R and Python chunks report renders, and its cached chunk replays on the next render", {
+  skip_if_no_torch()
+  skip_if_not_installed("ggplot2")
+  skip_if_not_installed("rmarkdown")
+  skip_if_not(rmarkdown::pandoc_available("1.14"), "pandoc is not available")
+  source <- vignette_source("python-chunks.Rmd")
+  dir <- withr::local_tempdir()
+  input <- file.path(dir, "python-chunks.Rmd")
+  file.copy(source, input)
+  html <- render_html_in_fresh_r(input)
+  has <- function(text, in_html = html) grepl(text, in_html, fixed = TRUE)
+
+  rmd <- readLines(source, warn = FALSE)
+  alts <- sub('^.*fig.alt = "([^"]*)".*$', "\\1", grep('fig.alt = "', rmd, value = TRUE))
+  expect_identical(length(alts), 3L)
+  imgs <- regmatches(html, gregexpr('<img src="data:image/png;base64,[A-Za-z0-9+/=]+"[^>]*>', html))[[1]]
+  expect_identical(sub('.*alt="([^"]*)".*', "\\1", imgs), alts)
+  expect_identical(lengths(regmatches(html, gregexpr("<table", html, fixed = TRUE))), 2L)
+  expect_true(has("<caption>Final training loss per learning rate</caption>"))
+  # Python ran in torchbridge's Python, on the chosen device, and its
+  # results came back: the tb.r assignment, py$ tensors, the .pt file
+  expect_true(has("#&gt; trained on cpu; best learning rate 0.1"))
+  expect_true(has("dim(py$losses)\n#&gt; [1] 300   3"))
+  expect_true(has("#&gt;  $ epochs: int 300"))
+  expect_true(has("dim(saved$state$`0.weight`)\n#&gt; [1] 8 2"))
+  expect_false(has("#&gt; Error") || has("## Error"))
+  cached <- regmatches(html, regexpr("#&gt; bootstrap standard error of mean mpg: [0-9.]+", html))
+  expect_length(cached, 1L)
+  cache <- list.files(file.path(dir, "python-chunks_cache"), recursive = TRUE, full.names = TRUE)
+  expect_true(any(grepl("bootstrap_", cache)))
+  stamps <- file.mtime(cache)
+
+  # The second render replays the cached chunk (its cache files are not
+  # written again) and shows the same output; the others run again.
+  again <- render_html_in_fresh_r(input)
+  expect_true(has(cached, again))
+  expect_true(has("#&gt; trained on cpu; best learning rate 0.1", again))
+  expect_false(has("#&gt; Error", again) || has("## Error", again))
+  expect_identical(list.files(file.path(dir, "python-chunks_cache"), recursive = TRUE, full.names = TRUE), cache)
+  expect_identical(file.mtime(cache), stamps)
+})
