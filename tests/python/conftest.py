@@ -355,3 +355,29 @@ class RMemory:
 @pytest.fixture(scope="session")
 def rmem() -> RMemory:
     return RMemory()
+
+
+# --- R values handed to the methods' functions (test_r_values.py, test_tensor_*.py)
+
+_alive = []
+
+
+def desc(v):
+    """The descriptor R hands over for an R vector (see r_value() in R).
+
+    R keeps the vector alive during the call; here the test module does.
+    """
+    _alive.append(v)
+    return [v.address, v.rtype, str(v.length), v.dims]
+
+
+def colmajor(t):
+    """A tensor's values in R's column-major order."""
+    return t.permute(list(range(t.dim()))[::-1]).reshape(-1).tolist()
+
+
+M = torch.tensor([[1.5, -2.0, 3.0], [4.0, 5.0, -6.0]])  # float32, 2 x 3
+
+
+def vals(t):
+    return t.tolist()

@@ -1,6 +1,5 @@
 """_from_torch: plan() says what R allocates, fill() writes the tensor into it."""
 
-import collections
 import ctypes
 import math
 

@@ -27,7 +27,7 @@ def test_public_names():
         "from_python", "plain_kind", "load_pt", "save_pt", "load_safetensors", "save_safetensors", "safetensors_info",
         # _pt_file: tensors packed for knitr's cache; _chunks: tb.r's callbacks into R
         "pack_tensor", "take_packed", "unpack_tensor", "set_r_callbacks",
-        # _methods: the tensor side of the R methods
+        # _tensor_*: the tensor side of the R methods
         "any_na", "assign", "binary", "complex_op", "describe", "head_values", "int_text", "math_op", "matmul", "mean", "na_test", "numel", "permute",
         "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
     }

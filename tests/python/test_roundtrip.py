@@ -8,7 +8,6 @@ import math
 import struct
 
 import pytest
-import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -2,8 +2,12 @@
 
 R calls these functions through reticulate; the bulk data never passes
 through reticulate's conversions (see ``_to_torch`` and ``_from_torch``).
-``_methods`` holds the tensor side of the R methods for tensors
-(arithmetic, math, indexing, printing).
+The tensor side of the R methods for tensors is in ``_tensor_ops`` (Ops,
+Summary, mean(), %@%), ``_tensor_math`` (Math, Complex) with R's numeric
+algorithms in ``_r_math``, ``_tensor_na`` (is.na() and friends),
+``_tensor_index`` (``[``, ``[<-``), ``_tensor_methods`` (t(), aperm(),
+dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
+values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
 from ._devices import cuda_count, default_device, devices, resolve
@@ -13,29 +17,13 @@ from ._from_python import from_python, plain_kind, unpack
 from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch
 from ._info import info
 from ._memory import column_major_strides, take_released, view
-from ._methods import (
-    any_na,
-    assign,
-    binary,
-    complex_op,
-    describe,
-    head_values,
-    int_text,
-    math_op,
-    matmul,
-    mean,
-    na_test,
-    numel,
-    permute,
-    preview,
-    shape,
-    subset,
-    summarize,
-    summary,
-    transpose,
-    unary,
-)
-from ._chunks import r, set_r_callbacks
+from ._tensor_index import assign, subset
+from ._tensor_math import complex_op, math_op
+from ._tensor_methods import numel, permute, shape, transpose
+from ._tensor_na import any_na, na_test
+from ._tensor_ops import binary, matmul, mean, summary, unary
+from ._tensor_print import describe, head_values, int_text, preview, summarize
+from ._chunks import r as r, set_r_callbacks
 from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
 from ._plot import plot_histogram, plot_kind, plot_reduce
 from ._safetensors import info as safetensors_info, load as load_safetensors, save as save_safetensors

@@ -22,7 +22,7 @@ tensor small enough to draw, or a histogram's counts, cross over to R:
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Tuple
 
 import torch
 import torch.nn.functional as F

@@ -1,0 +1,146 @@
+"""print(), format(), str() and summary() of tensors: descriptions and
+the values shown, as R prints them.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, List, Optional
+
+import torch
+
+from . import _dtypes as D
+from ._errors import DtypeError, UnsupportedTensorError, record
+from ._from_torch import _check_unsupported
+from ._r_math import work_float
+from ._r_values import describe_tensor
+
+
+# --- describing tensors: dim(), length(), print(), str(), summary() ----------------------
+
+
+def _info(x: torch.Tensor) -> List[Any]:
+    if getattr(x, "is_nested", False):  # ragged: only the number of components has a size
+        shape = [int(x.size(0))]
+    else:
+        shape = [int(d) for d in x.shape]
+    return [D.name(x.dtype), str(x.device), [str(d) for d in shape], bool(x.requires_grad), str(x.numel())]
+
+
+@record
+def describe(x: torch.Tensor) -> List[Any]:
+    """``[dtype, device, shape, requires_grad, numel]``."""
+    return _info(x)
+
+
+def _unshowable(t: torch.Tensor) -> Optional[str]:
+    """Why ``t``'s values can't be shown in R (sparse, meta...), or None."""
+    try:
+        _check_unsupported(t)
+        D.r_type_for(t.dtype, "double")
+    except UnsupportedTensorError as e:
+        return e.message
+    return None
+
+
+@record
+def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: int = 10,
+            max_slices: int = 3) -> List[Any]:
+    """What ``print()`` shows: ``describe(x)`` + ``[values, slices, why]``.
+
+    ``values`` is the leading part of ``x`` (detached): 0-d as it is, 1-D the
+    first ``max_items``, 2-D the first rows and columns, more dims the first
+    ``max_slices`` matrices (in row-major order of the leading dims) stacked
+    into a 3-D tensor; ``slices`` are their 1-based leading indices. For a
+    tensor whose values R can't get (sparse, meta...), ``values`` is None and
+    ``why`` says why.
+    """
+    t = x.detach()
+    why = _unshowable(t)
+    if why is not None:
+        return _info(x) + [None, [], why]
+    nd = t.dim()
+    slices: List[List[int]] = []
+    if nd == 0:
+        vals = t
+    elif nd == 1:
+        vals = t[: int(max_items)]
+    else:
+        body = t[..., : int(max_rows), : int(max_cols)]
+        if nd == 2:
+            vals = body
+        else:
+            lead = [int(d) for d in t.shape[:-2]]
+            n_lead = math.prod(lead)
+            picked = []
+            for i in range(min(int(max_slices), n_lead)):
+                idx = []
+                rest = i
+                for d in reversed(lead):
+                    idx.append(rest % d)
+                    rest //= d
+                idx = idx[::-1]
+                slices.append([j + 1 for j in idx])
+                picked.append(body[tuple(idx)])
+            r, c = body.shape[-2], body.shape[-1]
+            vals = torch.stack(picked) if picked else body.reshape(0, r, c)
+    return _info(x) + [vals, slices, None]
+
+
+@record
+def int_text(t: torch.Tensor) -> str:
+    """An integer tensor's values as exact decimal text for printing
+    (int64, uint32 and uint64 pass 2^53, where doubles round):
+    ``"d1,d2,...|v1;v2;..."``, the values in column-major order."""
+    t = t.detach().cpu()
+    flat = t.permute(*reversed(range(t.dim()))).reshape(-1) if t.dim() > 1 else t.reshape(-1)
+    return ",".join(str(int(d)) for d in t.shape) + "|" + ";".join(str(v) for v in flat.tolist())
+
+
+@record
+def head_values(x: torch.Tensor, k: int = 10) -> List[Any]:
+    """``describe(x)`` + the first ``k`` elements in column-major order (1-D);
+    None for a tensor whose values R can't get (see :func:`preview`)."""
+    t = x.detach()
+    if _unshowable(t) is not None:
+        return _info(x) + [None]
+    n = min(int(k), t.numel())
+    if t.dim() <= 1:
+        vals = t.reshape(-1)[:n]
+    else:
+        xt = t.permute(list(range(t.dim()))[::-1])
+        coords = torch.unravel_index(torch.arange(n, device=t.device), tuple(xt.shape))
+        vals = xt[coords]
+    return _info(x) + [vals]
+
+
+@record
+def summarize(x: torch.Tensor) -> List[Any]:
+    """``describe(x)`` + ``[min, max, mean, sd, n_nan, n]`` over the non-NaN
+    values, computed on ``x``'s device (float64 where the device has it). NaN
+    where there are no values (sd: fewer than two)."""
+    _check_unsupported(x)
+    if x.is_complex():
+        raise DtypeError(
+            "Can't summarise complex numbers: they have no order.",
+            [("x", f"`object` is {describe_tensor(x)}."), ("i", "Summarise `Mod(x)`, `Re(x)` or `Im(x)` instead.")],
+        )
+    t = work_float(x.detach())
+    ok = ~torch.isnan(t)
+    n = ok.sum()
+    zero = torch.zeros_like(t)
+    if t.numel():
+        lo = torch.where(ok, t, torch.full_like(t, math.inf)).amin()
+        hi = torch.where(ok, t, torch.full_like(t, -math.inf)).amax()
+    else:
+        lo = hi = torch.full((), math.nan, dtype=t.dtype, device=t.device)
+    nf = n.to(t.dtype)
+    avg = torch.where(ok, t, zero).sum() / nf
+    var = torch.where(ok, (t - avg) ** 2, zero).sum() / (nf - 1)
+    stats = torch.stack([lo, hi, avg, var.sqrt(), nf]).cpu().tolist()
+    lo_v, hi_v, avg_v, sd_v, n_v = stats
+    n_ok = int(n_v)
+    nan = math.nan
+    out = [lo_v if n_ok else nan, hi_v if n_ok else nan, avg_v if n_ok else nan,
+           sd_v if n_ok > 1 else nan, float(x.numel() - n_ok), float(x.numel())]
+    return _info(x) + [out]
