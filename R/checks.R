@@ -83,3 +83,17 @@ check_int64 <- function(int64, call) {
   }
   int64
 }
+
+# What `x` is, for messages: "a character vector", "an object of class <factor>".
+obj_desc <- function(x) {
+  if (is.null(x)) return("NULL")
+  if (is.function(x)) return("a function")
+  if (is_tensor(x)) return("a torch tensor")
+  if (inherits(x, "python.builtin.object")) return(paste0("a Python ", class(x)[1], " object"))
+  if (is.environment(x)) return("an environment")
+  type <- switch(typeof(x), character = "a character vector", list = "a list",
+    double = "a double vector", integer = "an integer vector",
+    logical = "a logical vector", complex = "a complex vector",
+    paste("an object of type", typeof(x)))
+  if (is.object(x)) paste0("an object of class <", class(x)[1], ">") else type
+}

@@ -1,7 +1,7 @@
 # Python values to R, for from_torch() and read_pt(): containers are walked
 # here, one level per call of the Python unpack() (see _from_python.py);
 # tensors, NumPy arrays and lists of plain numbers go through the one-copy
-# tensor path (tensor_to_r() in convert.R).
+# tensor path (tensor_to_r() in from-torch.R).
 
 # Python containers deeper than this (or that contain themselves) are refused
 # before R's C stack overflows.

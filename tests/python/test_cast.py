@@ -1,6 +1,6 @@
 """_cast: a cast never changes a value silently.
 
-The rules (docs/api.md): NA/NaN to an integer or bool type is an NA error; a
+The rules (?as_torch): NA/NaN to an integer or bool type is an NA error; a
 value outside the target's range is an overflow error; a lost fraction or a
 dropped non-zero imaginary part is a dtype error; rounding to a narrower float
 is allowed; to bool, non-zero is TRUE. They are checked through ``from_r()``

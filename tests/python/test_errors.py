@@ -27,7 +27,7 @@ from torchbridge import _errors as E
     ],
 )
 def test_kinds(cls, kind):
-    # each kind is the suffix of an R class torchbridge_error_<kind> in docs/api.md
+    # each kind is the suffix of an R class torchbridge_error_<kind> in ?torchbridge_error
     assert cls.kind == kind
     assert issubclass(cls, tb.TorchbridgeError) and issubclass(cls, Exception)
 

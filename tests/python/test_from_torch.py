@@ -17,7 +17,7 @@ INT64_HINT = ("i", 'Use `int64 = "double"` (exact up to 2^53) or `int64 = "bit64
 NA_INT_HINT = ("i", "-2147483648 is R's NA_integer_, so it can't be stored either.")
 
 
-# --- one row per dtype of the table in docs/api.md --------------------------
+# --- one row per dtype of the table in ?from_torch --------------------------
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """_plot: which plot autoplot() draws, and the reduction on the tensor's device.
 
-The rules (docs/api.md, the autoplot() docs): type = "auto" draws 1-D as a
+The rules (?autoplot.torch.Tensor): type = "auto" draws 1-D as a
 line, 2-D as a heatmap, 3-D with 1, 3 or 4 leading channels as an image and
 4-D NCHW as a grid of images; anything else is a plot error with a hint about
 ``type``. ``type = "lines"`` draws a line per column of a 2-D tensor (a 1-D

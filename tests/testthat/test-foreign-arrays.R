@@ -1,7 +1,7 @@
 # TensorFlow and JAX arrays, for real: a Python with tensorflow-cpu or jax
 # (made once by local_test_python(), skipped with the reason where that
 # install is impossible) runs torchbridge in a fresh R process. These are
-# the from_torch()/as_torch() doors of R/from-python.R and convert.R.
+# the from_torch()/as_torch() doors of R/from-python.R, to-torch.R and from-torch.R.
 
 test_that("from_torch() and as_torch() take TensorFlow tensors", {
   skip_if_no_torch()
