@@ -6,7 +6,7 @@ PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
 # The main report last: its path is the last line `make demo` prints.
 DEMO_RMD := vignettes/python-chunks.Rmd vignettes/gpu-report.Rmd
 
-.PHONY: all setup test demo bench soak check check-memory clean
+.PHONY: all setup test demo bench soak check check-memory document readme lint check-generated clean
 
 all: test
 
@@ -48,9 +48,36 @@ soak: setup
 check-memory: setup
 	@bash tools/check-memory.sh
 
+# R CMD build, then R CMD check of the tarball in a temporary folder; fails
+# on an ERROR or WARNING.
 check: setup
-	R CMD build .
-	R CMD check --no-manual torchbridge_*.tar.gz
+	@bash tools/check.sh
+
+# man/ and NAMESPACE from the roxygen comments; README.md from README.Rmd.
+document: .stamp-system
+	Rscript -e 'roxygen2::roxygenise(load_code = "source")'
+
+readme: setup
+	Rscript -e 'rmarkdown::render("README.Rmd", quiet = TRUE)'
+	@rm -f README.html
+
+# Fails when man/, NAMESPACE or README.md are not what `make document` and
+# `make readme` make of the sources.
+check-generated: setup
+	@bash tools/check-generated.sh
+
+# ruff and mypy for the bundled Python (ruff.toml, mypy.ini), lintr for R
+# (.lintr; see tools/lint-r.R).
+LINT_VENV := .lint-venv
+$(LINT_VENV)/.done: tools/lint-requirements.txt
+	python3 -m venv $(LINT_VENV)
+	$(LINT_VENV)/bin/pip install -q -r tools/lint-requirements.txt > $(LINT_VENV).log 2>&1 || { cat $(LINT_VENV).log; exit 1; }
+	@touch $@
+
+lint: .stamp-system $(LINT_VENV)/.done
+	$(LINT_VENV)/bin/ruff check inst/python tests/python
+	$(LINT_VENV)/bin/mypy --config-file mypy.ini --python-executable "$$(tail -n 1 .stamp-python 2>/dev/null || command -v python3)"
+	Rscript tools/lint-r.R
 
 clean:
-	rm -rf .stamp-* demo torchbridge.Rcheck torchbridge_*.tar.gz src/*.o src/*.so
+	rm -rf .stamp-* .lint-venv .lint-venv.log demo torchbridge.Rcheck torchbridge_*.tar.gz src/*.o src/*.so

@@ -36,10 +36,11 @@
 #'   `my var` or `if`). A conversion that fails raises the Python
 #'   exception of the same failure in R, with the same message: e.g. NA to
 #'   an integer dtype is `torchbridge._errors.NAError`; a variable that
-#'   does not exist is `RVariableError` (also a Python `AttributeError`
-#'   and `KeyError`, so `hasattr(tb.r, "b")` works); a name that is not
-#'   syntactic is `ArgError`. Nothing is assigned in R when a conversion
-#'   fails.
+#'   does not exist is `RVariableError`, a name that is not syntactic
+#'   `RNameError` (both also Python `AttributeError`s and `KeyError`s, so
+#'   `hasattr(tb.r, "b")` works). Nothing is assigned in R when a
+#'   conversion fails. `tb.r` works on Python's main thread only (R runs
+#'   there): read R variables before starting threads.
 #'
 #' @name python-chunks
 #' @examplesIf torchbridge::torch_available()

@@ -95,6 +95,7 @@ NULL
   call <- rlang::current_env()
   args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
   if (any(vapply(args, is_python_key, TRUE)) || length(args) == 1L && is_string(args[[1]])) {
+    check_live(x, call)
     return(NextMethod()) # Python keys and names: reticulate's `[[`
   }
   check_element_index(args, x, call)

@@ -5,7 +5,9 @@
 # gives the same R values back. `path` names the element in errors.
 
 value_to_python <- function(x, path, call, depth = 1L) {
-  if (is_tensor(x) || inherits(x, "python.builtin.object")) return(x)
+  if (is_tensor(x) || inherits(x, "python.builtin.object")) {
+    return(with_path(check_live(x, call), path, call))
+  }
   if (is.null(x)) return(reticulate::py_none())
   if (depth > max_depth) nested_too_deep(call)
   if (is.data.frame(x)) {
@@ -31,7 +33,7 @@ value_to_python <- function(x, path, call, depth = 1L) {
 }
 
 tensor_for_file <- function(x, path, call) {
-  if (is_tensor(x)) return(x)
+  if (is_tensor(x)) return(with_path(check_live(x, call), path, call))
   dtype <- switch(typeof(x), double = if (!inherits(x, "integer64")) "float64", complex = "complex128")
   with_path(as_torch(x, dtype = dtype, device = "cpu"), path, call)
 }

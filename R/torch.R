@@ -21,7 +21,11 @@
 #' When torch can't be loaded, the first use of `torch` is an error of class
 #' `torchbridge_error_python` that says why and what to do.
 #'
-#' @format `torch`: a Python module (class `python.builtin.module`).
+#' @format `torch`: a Python module (class `python.builtin.module`). When
+#'   Python was already running before torchbridge was loaded (reticulate
+#'   would import at once), a stand-in of class `torchbridge_torch` that loads
+#'   torch on first use and hands `$` and `[[` to the module; pass
+#'   `reticulate::import("torch")` where a real module object is needed.
 #' @return `torch_available()`: `TRUE` or `FALSE`.
 #' @family set-up
 #' @name torch

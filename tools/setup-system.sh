@@ -8,6 +8,7 @@ pkgs=(
   r-base-core r-base-dev r-cran-reticulate r-cran-rlang r-cran-cli
   r-cran-testthat r-cran-withr r-cran-callr r-cran-waldo r-cran-bit64
   r-cran-ggplot2 r-cran-knitr r-cran-rmarkdown r-cran-bench pandoc
+  r-cran-roxygen2 r-cran-lintr
 )
 
 missing=()

@@ -115,3 +115,36 @@ def test_an_unknown_kind_still_raises_a_torchbridge_error(fake_r, monkeypatch):
     with pytest.raises(TorchbridgeError) as e:
         tb.r.b
     assert e.value.kind == "stale"
+
+
+def test_names_that_are_not_r_names_are_attribute_errors_so_probes_get_false(fake_r):
+    assert not hasattr(tb.r, "_repr_html_")
+    assert getattr(tb.r, "_x", 5) == 5
+    with pytest.raises(_chunks.RNameError):
+        tb.r["my var"]
+    assert fake_r["calls"] == []
+
+
+def test_iteration_and_in_are_type_errors(fake_r):
+    with pytest.raises(TypeError, match="can't be iterated"):
+        list(tb.r)
+    with pytest.raises(TypeError, match="has no `in`"):
+        "b" in tb.r
+
+
+def test_other_threads_get_an_error_not_a_crash(fake_r):
+    import threading
+    seen = []
+
+    def reader():
+        try:
+            tb.r.b
+        except Exception as e:  # noqa: BLE001
+            seen.append(e)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    thread.join()
+    assert len(seen) == 1 and isinstance(seen[0], _chunks.RUnavailableError)
+    assert "main thread" in str(seen[0])
+    assert fake_r["calls"] == []

@@ -193,8 +193,6 @@ def test_element_subset():
     m = torch.arange(6).reshape(2, 3)
     assert tb.subset(m, [2, 3], True, True).item() == 5
     assert tb.subset(m, [4], True, True).item() == 4  # column-major, as R
-    for idx in ([[0, 0]], [[1, 2, 3, 4, 5, 6, 7]]):
-        pass
     with pytest.raises(tb._errors.IndexTypeError, match=r"select exactly one|selects exactly one"):
         tb.subset(x, [["0", "integer", "0", None]], True, True)  # nothing selected
 

@@ -26,7 +26,10 @@ test_that("a tensor from readRDS() of another session is a torchbridge_error_sta
     length = function() length(t), to_device = function() to_device(t, "cpu"),
     tensor_data = function() tensor_data(t), dollar = function() t$shape,
     method = function() t$add(1L), list = function() from_torch(list(a = t)),
-    write_pt = function() write_pt(t, tempfile(fileext = ".pt"))
+    write_pt = function() write_pt(t, tempfile(fileext = ".pt")),
+    write_pt_list = function() write_pt(list(a = t), tempfile(fileext = ".pt")),
+    write_safetensors = function() write_safetensors(list(a = t), tempfile(fileext = ".safetensors")),
+    double_bracket = function() t[["shape"]]
   )
   for (name in names(uses)) {
     # tryCatch(), not expect_error(): testthat describes the failing call's

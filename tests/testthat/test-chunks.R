@@ -90,7 +90,8 @@ test_that("tb.r errors: missing variables, values R can't take, bad names; nothi
   expect_identical(get("keep", globalenv()), 1)
 
   name <- reticulate::py_to_r(py_result("tb.r['my var'] = 1"))
-  expect_identical(name[[1]], "ArgError")
+  expect_identical(name[[1]], "RNameError")
+  expect_true(all(c("ArgError", "AttributeError") %in% name[[3]]))
   expect_match(name[[2]], "`my var` is not a syntactic R name.", fixed = TRUE)
   expect_false(exists("my var", envir = globalenv()))
 })

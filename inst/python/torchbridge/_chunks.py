@@ -28,6 +28,7 @@ torchbridge loads Python; without them (Python not started from R),
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any, Callable, Dict, Optional
 
 from . import _errors as E
@@ -54,6 +55,16 @@ class RVariableError(E.ArgError, AttributeError, KeyError):
         return E.TorchbridgeError.__str__(self)
 
 
+class RNameError(E.ArgError, AttributeError, KeyError):
+    """A name that is not a syntactic R name (also an ``AttributeError``,
+    so that ``hasattr(tb.r, "_repr_html_")`` is ``False``)."""
+
+    kind = "arg"
+
+    def __str__(self) -> str:
+        return E.TorchbridgeError.__str__(self)
+
+
 class RUnavailableError(E.TorchbridgeError):
     """``tb.r`` used in a Python that R did not start."""
 
@@ -68,14 +79,15 @@ def set_r_callbacks(get: Callable[..., Any], assign: Callable[..., Any]) -> None
 
 
 def check_r_name(name: Any) -> str:
-    """``name`` if it is a syntactic R name, else :class:`ArgError`."""
+    """``name`` if it is a syntactic R name, else :class:`RNameError` (an
+    :class:`ArgError`)."""
     if not isinstance(name, str):
-        raise E.ArgError(
+        raise RNameError(
             "An R variable name must be a string.",
             [("x", f"Got a Python {type(name).__name__}.")],
         )
     if not _R_NAME.match(name) or _R_DOTS.match(name) or name in _R_RESERVED:
-        raise E.ArgError(
+        raise RNameError(
             f"`{name}` is not a syntactic R name.",
             [("i", "R names start with a letter (or a dot not followed by a digit) and hold letters, digits, `.` and `_`; R's reserved words can't be used.")],
         )
@@ -91,6 +103,13 @@ _KINDS = {cls.kind: cls for cls in (
 
 def _call(which: str, *args: Any) -> Any:
     fun = _callbacks[which]
+    if fun is not None and threading.current_thread() is not threading.main_thread():
+        # R runs on Python's main thread; calling into it from another
+        # thread would crash the process.
+        raise RUnavailableError(
+            "`tb.r` works only on Python's main thread.",
+            [("i", "Read R variables before starting threads, and pass their tensors to them.")],
+        )
     if fun is None:
         raise RUnavailableError(
             "`tb.r` works only in a Python that torchbridge started from R.",
@@ -130,6 +149,12 @@ class RVariables:
 
     def __setitem__(self, name: str, value: Any) -> None:
         _call("assign", check_r_name(name), value)
+
+    def __iter__(self) -> Any:
+        raise TypeError("`tb.r` can't be iterated: read R variables by name, `tb.r.b` or `tb.r[\"b\"]`.")
+
+    def __contains__(self, name: Any) -> bool:
+        raise TypeError("`tb.r` has no `in`: use `hasattr(tb.r, name)`.")
 
     def __repr__(self) -> str:
         return "<R variables as tensors: tb.r.name, tb.r.get(name, dtype, device); tb.r.name = tensor>"

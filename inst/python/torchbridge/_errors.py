@@ -203,14 +203,15 @@ def _clear_frames(e: BaseException) -> None:
     """Drop the local variables of the finished frames of ``e``'s traceback
     and of the exceptions chained to it (``raise ... from``)."""
     seen = set()
-    while e is not None and id(e) not in seen:
-        seen.add(id(e))
-        if e.__traceback__ is not None:
-            traceback.clear_frames(e.__traceback__)
-        nxt = e.__cause__ or e.__context__
-        if e.__suppress_context__:
-            e.__context__ = None
-        e = nxt
+    cur: Optional[BaseException] = e
+    while cur is not None and id(cur) not in seen:
+        seen.add(id(cur))
+        if cur.__traceback__ is not None:
+            traceback.clear_frames(cur.__traceback__)
+        nxt = cur.__cause__ or cur.__context__
+        if cur.__suppress_context__:
+            cur.__context__ = None
+        cur = nxt
 
 
 def take_last_error() -> Optional[Dict[str, Any]]:

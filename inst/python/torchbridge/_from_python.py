@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 import warnings
-from typing import Any, List, Optional, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -156,7 +156,7 @@ def _scalar_kind(v: Any) -> Optional[str]:
     return None
 
 
-def _vector(items: List[Any]) -> Optional[Tuple[str, Any, Optional[str]]]:
+def _vector(items: Sequence[Any]) -> Optional[Tuple[str, Any, Optional[str]]]:
     """A list of plain Python scalars of one kind as (kind, value, note):
     ("plain", list, None) where reticulate's own conversion gives the R
     vector exactly and fast (floats, bools, strings, ints within R's integer

@@ -10,6 +10,7 @@ so a failed write leaves nothing half-written.
 from __future__ import annotations
 
 import ctypes
+import importlib
 import io
 import os
 import pickle
@@ -60,14 +61,12 @@ def _numpy_globals() -> List[Any]:
     if dtypes is not None:
         found += [getattr(dtypes, n) for n in dir(dtypes) if n.endswith("DType")]
     if int(np.__version__.split(".")[0]) >= 2:
-        import numpy._core.multiarray as multiarray
-
+        multiarray: Any = importlib.import_module("numpy._core.multiarray")
         for name in ("_reconstruct", "scalar"):
             f = getattr(multiarray, name)
             found += [f, (f, f"numpy.core.multiarray.{name}")]
     else:
-        import numpy.core.multiarray as multiarray
-
+        multiarray = importlib.import_module("numpy.core.multiarray")
         found += [multiarray._reconstruct, multiarray.scalar]
     return found
 

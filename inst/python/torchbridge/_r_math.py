@@ -6,6 +6,7 @@ poles, sign(), and the cumulative functions.
 from __future__ import annotations
 
 import math
+from typing import Any, Dict, Tuple
 
 import torch
 
@@ -34,7 +35,7 @@ def _r_pow_di(x: float, n: int) -> float:
     return xn
 
 
-_POW10 = {}
+_POW10: Dict[Tuple[Any, Any], torch.Tensor] = {}
 
 
 def _pow10_table(dev: torch.device, dtype: torch.dtype) -> torch.Tensor:

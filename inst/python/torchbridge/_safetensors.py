@@ -89,7 +89,7 @@ def info(path: str) -> Dict[str, Any]:
     entries = [h["tensors"][k] for k in keys]
     return {
         "key": keys,
-        "dtype": [_NAMES.get(DTYPES.get(e["dtype"]), e["dtype"]) for e in entries],
+        "dtype": [_NAMES.get(DTYPES[e["dtype"]], e["dtype"]) if e["dtype"] in DTYPES else e["dtype"] for e in entries],
         "shape": ["x".join(str(int(d)) for d in e["shape"]) for e in entries],
         "bytes": [str(e["data_offsets"][1] - e["data_offsets"][0]) for e in entries],
         "metadata": h["metadata"],

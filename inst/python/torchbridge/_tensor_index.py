@@ -56,6 +56,7 @@ class _Sel:
             return n
         if self.kind == "range":
             return self.stop - self.start
+        assert self.pos is not None  # kind "pos"
         return int(self.pos.numel())
 
     def positions(self, n: int, dev: torch.device) -> torch.Tensor:
@@ -63,6 +64,7 @@ class _Sel:
             return torch.arange(n, device=dev)
         if self.kind == "range":
             return torch.arange(self.start, self.stop, device=dev)
+        assert self.pos is not None  # kind "pos"
         return self.pos.to(dev)
 
 
@@ -73,7 +75,7 @@ def _index_label(which: int, linear: bool) -> str:
     return "the index" if linear else f"index {which + 1}"
 
 
-def _out_of_range(label: str, bad: int, n: int, extent: str) -> IndexOutOfRangeError:
+def _out_of_range(label: str, bad: Union[int, float], n: int, extent: str) -> IndexOutOfRangeError:
     return IndexOutOfRangeError(
         f"Can't subset: {label} is out of range.",
         [("x", f"It asks for position {bad}, but {extent} has {n} element{'s' if n != 1 else ''}."),
@@ -216,7 +218,7 @@ def _matrix_coords(idx: Any, shape: Sequence[int], dev: torch.device) -> Tuple[t
     """0-based coordinates from an R index matrix (one row per element)."""
     label = "the index matrix"
     if isinstance(idx, RValue):
-        m = _r_view(idx.address, idx.rtype, idx.n, idx.dims)
+        m = _r_view(idx.address, idx.rtype, idx.n, list(idx.dims or ()))
         sentinel = D.R_NA_SENTINEL.get(idx.rtype)
     else:
         m, sentinel = idx, None
@@ -238,7 +240,7 @@ def _matrix_coords(idx: Any, shape: Sequence[int], dev: torch.device) -> Tuple[t
     return tuple(m[:, j] for j in range(len(shape)))
 
 
-def _linear_coords(x: torch.Tensor, idx: Any) -> Tuple[torch.Tensor, Union[Tuple[torch.Tensor, ...], torch.Tensor]]:
+def _linear_coords(x: torch.Tensor, idx: Any) -> Tuple[torch.Tensor, Tuple[torch.Tensor, ...]]:
     """For one index on a tensor that is not 1-D: ``(xt, key)`` where ``xt``
     is ``x`` with its dims reversed (a view, so R's column-major order is its
     row-major order) and ``key`` picks the elements from ``xt``."""
@@ -327,7 +329,7 @@ def _subset(x: torch.Tensor, idx: List[Any], drop: bool) -> torch.Tensor:
         if s.kind == "range":
             y = y.narrow(d, s.start, s.stop - s.start)
         elif s.kind == "pos":
-            y = y.index_select(d, s.pos.to(y.device))
+            y = y.index_select(d, s.positions(0, y.device))
             gathered = True
     if not gathered:
         y = y.clone()
@@ -453,8 +455,8 @@ def assign(x: torch.Tensor, indices: List[Any], value: Any, one: bool = False) -
         v = _replacement(value, x, math.prod(counts), values)
         v = from_column_major(v, counts)
         if all(s.kind != "pos" for s in sels):
-            key = tuple(slice(None) if s.kind == "all" else slice(s.start, s.stop) for s in sels)
-            x[key].copy_(v)
+            slices = tuple(slice(None) if s.kind == "all" else slice(s.start, s.stop) for s in sels)
+            x[slices].copy_(v)
             return None
         nd = len(shape)
         key = tuple(

@@ -5,7 +5,7 @@ each R function, for which dtypes, and the checks that keep results exact.
 from __future__ import annotations
 
 import math
-from typing import Optional
+from typing import Callable, Dict, Optional
 
 import torch
 
@@ -31,7 +31,7 @@ from ._r_values import article, describe_tensor
 from ._tensor_ops import default_float
 
 
-_INTEGRAL = {
+_INTEGRAL: Dict[str, Callable[..., torch.Tensor]] = {
     "abs": torch.abs,
     "sign": r_sign,
     "floor": torch.floor,
@@ -49,7 +49,7 @@ _MAY_OVERFLOW = {"abs", "cumsum", "cumprod"}
 
 #: Functions with fractional results: integer and logical tensors become the
 #: default float dtype first.
-_FLOAT = {
+_FLOAT: Dict[str, Callable[..., torch.Tensor]] = {
     "sqrt": torch.sqrt,
     "exp": torch.exp,
     "expm1": torch.expm1,
