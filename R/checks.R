@@ -97,3 +97,14 @@ obj_desc <- function(x) {
     paste("an object of type", typeof(x)))
   if (is.object(x)) paste0("an object of class <", class(x)[1], ">") else type
 }
+
+# `x` must be a tensor: a classed type error saying what it is, with a hint
+# to as_torch() (`hint`).
+check_tensor <- function(x, call, arg = "x", hint = TRUE) {
+  if (is_tensor(x)) return(invisible(x))
+  tb_abort(c(
+    "{.arg {arg}} must be a torch tensor.",
+    x = "It is {obj_desc(x)}.",
+    i = if (hint) "Use {.fn as_torch} to make a tensor from R data."
+  ), "type", call = call)
+}

@@ -137,12 +137,7 @@ tensor_plot <- function(object, type = plot_types, ..., max_points = 2^18, max_i
       i = "The arguments are {.arg type}, {.arg max_points}, {.arg max_images} and {.arg bins}."
     ), "arg", call = call)
   }
-  if (!is_tensor(object)) {
-    tb_abort(c(
-      "{.arg object} must be a torch tensor.",
-      x = "It is {obj_desc(object)}."
-    ), "type", call = call)
-  }
+  check_tensor(object, call, arg = "object", hint = FALSE)
   type <- check_choice(type, plot_types, "type", call)
   check_count(max_points, "max_points", call)
   check_count(max_images, "max_images", call)

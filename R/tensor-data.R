@@ -94,13 +94,7 @@ as.data.frame.torch.Tensor <- function(x, row.names = NULL, optional = FALSE, ..
 }
 
 tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
-  if (!is_tensor(x)) {
-    tb_abort(c(
-      "{.arg x} must be a torch tensor.",
-      x = "It is {obj_desc(x)}.",
-      i = "Use {.fn as_torch} to make a tensor from R data."
-    ), "type", call = call)
-  }
+  check_tensor(x, call)
   check_count(max_elements, "max_elements", call, inf_ok = TRUE, max = Inf)
   check_flag(image, call = call)
   check_flag(pairs, call = call)
