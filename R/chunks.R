@@ -104,7 +104,7 @@ chunk_result <- function(f) {
     torchbridge_error = function(e) {
       kind <- sub("^torchbridge_error_", "", class(e)[[1]])
       body <- e$body %||% character()
-      bullets <- lapply(seq_along(body), function(i) list(names2(body)[[i]], cli::ansi_strip(body[[i]])))
+      bullets <- lapply(seq_along(body), function(i) list(rlang::names2(body)[[i]], cli::ansi_strip(body[[i]])))
       list("error", kind, cli::ansi_strip(e$message[[1]]), bullets)
     },
     error = function(e) {

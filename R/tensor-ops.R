@@ -165,10 +165,10 @@ Summary.torch.Tensor <- function(..., na.rm = FALSE) {
   call <- rlang::call2(.Generic, quote(...))
   check_flag(na.rm, call = call)
   items <- list(...)
-  if (any(names2(items) != "")) {
+  if (any(rlang::names2(items) != "")) {
     tb_abort(c(
       "{.fn {(.Generic)}} of tensors takes no named argument but {.arg na.rm}.",
-      x = "Got {.arg {names2(items)[names2(items) != '']}}."
+      x = "Got {.arg {rlang::names2(items)[rlang::names2(items) != '']}}."
     ), "arg", call = call)
   }
   names(items) <- paste0("..", seq_along(items))
@@ -185,7 +185,7 @@ mean.torch.Tensor <- function(x, ..., na.rm = FALSE) {
   if (length(dots) && !(identical(names(dots), "trim") && identical(as.numeric(dots$trim), 0))) {
     tb_abort(c(
       "{.fn mean} of a tensor takes only {.arg na.rm}.",
-      x = "Also got {.arg {names2(dots)}}.",
+      x = "Also got {.arg {rlang::names2(dots)}}.",
       i = "A trimmed mean needs sorting: use {.code mean(from_torch(x), trim = )}."
     ), "arg", call = call)
   }
@@ -308,7 +308,3 @@ tensor_desc <- function(x) {
   paste0(article, " ", info$dtype, " tensor of shape ", shape_text(info$shape), " on ", info$device)
 }
 
-names2 <- function(x) {
-  n <- names(x)
-  if (is.null(n)) rep("", length(x)) else n
-}

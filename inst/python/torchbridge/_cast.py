@@ -208,8 +208,7 @@ _POSITIVE_ONLY = {getattr(torch, n) for n in ("float8_e8m0fnu",) if hasattr(torc
 
 
 def _real_float(target: torch.dtype) -> torch.dtype:
-    return {torch.complex32: torch.float16, torch.complex64: torch.float32,
-            torch.complex128: torch.float64}.get(target, target)
+    return target.to_real()  # complex64 -> float32...; real dtypes as they are
 
 
 def _narrow_for_ints(target: torch.dtype) -> bool:

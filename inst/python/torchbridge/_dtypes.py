@@ -15,6 +15,8 @@ from ._errors import ArgError, DtypeError, UnsupportedTensorError
 
 #: R's NA_integer_ (and NA for logicals): the smallest int32.
 INT_NA = -(2**31)
+#: The largest R integer (R's smallest is -R_INT_MAX: -2^31 is its NA).
+R_INT_MAX = 2**31 - 1
 #: bit64's NA_integer64_: the smallest int64.
 INT64_NA = -(2**63)
 #: R's NA_real_: a NaN with payload 1954.

@@ -21,7 +21,6 @@ from ._cast import cast_into, checked_cast
 from ._devices import resolve
 from ._errors import InputTypeError, record
 
-_R_INT_MAX = 2**31 - 1
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 #: NumPy dtype kinds torch can view: bool, signed, unsigned, float, complex.
@@ -167,7 +166,7 @@ def _vector(items: Sequence[Any]) -> Optional[Tuple[str, Any, Optional[str]]]:
     exact = set(map(type, items))  # C speed; subclasses take the loop below
     if exact <= {float} or exact == {bool} or exact == {str}:
         return "plain", items, None  # reticulate's own conversion is exact here
-    if exact == {int} and -_R_INT_MAX <= min(items) and max(items) <= _R_INT_MAX:
+    if exact == {int} and -D.R_INT_MAX <= min(items) and max(items) <= D.R_INT_MAX:
         return "plain", items, None
     kinds = set()
     for v in items:
@@ -183,7 +182,7 @@ def _vector(items: Sequence[Any]) -> Optional[Tuple[str, Any, Optional[str]]]:
         return "vector", torch.tensor(items, dtype=torch.bool), None
     if kinds == {"int"}:
         lo, hi = min(items), max(items)
-        if -_R_INT_MAX <= lo and hi <= _R_INT_MAX:
+        if -D.R_INT_MAX <= lo and hi <= D.R_INT_MAX:
             return "vector", torch.tensor(items, dtype=torch.int32), None
         if _INT64_MIN <= lo and hi <= _INT64_MAX:
             return "vector", torch.tensor(items, dtype=torch.int64), "int64"
@@ -233,7 +232,7 @@ def plain_kind(x: Any) -> str:
             return "complex"
         if first is bool or first is int:
             sum(x, 0)
-            if first is int and not (-_R_INT_MAX <= min(x) and max(x) <= _R_INT_MAX):
+            if first is int and not (-D.R_INT_MAX <= min(x) and max(x) <= D.R_INT_MAX):
                 return ""
             return "logical" if first is bool else "integer"
     except Exception:  # a container, None or another object inside
@@ -291,7 +290,7 @@ def unpack(x: Any, path: str = "x", modules: bool = True) -> Tuple[str, Optional
     if isinstance(x, bool) or x is None or isinstance(x, (float, complex)) and not _is_numpy(x):
         return "scalar", None, [x], None
     if isinstance(x, int) and not _is_numpy(x):
-        if -_R_INT_MAX <= x <= _R_INT_MAX:
+        if -D.R_INT_MAX <= x <= D.R_INT_MAX:
             return "scalar", None, [x], None
         return "scalar", None, [float(x)], "rounded" if abs(x) > D.DOUBLE_EXACT else None
     if isinstance(x, torch.nn.Module):

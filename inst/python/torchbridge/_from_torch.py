@@ -19,7 +19,6 @@ from ._cast import _signed_minmax
 from ._errors import ValueOverflowError, SizeError, InputTypeError, UnsupportedTensorError, record
 from ._memory import column_major_strides, view
 
-_R_INT_MAX = 2**31 - 1
 _pending: Dict[str, Any] = {"tensor": None, "storage": None, "shape": None}
 #: A small R raw vector that R keeps for small results (see set_scratch()).
 _scratch: Dict[str, Any] = {"address": None, "nbytes": 0}
@@ -94,13 +93,13 @@ def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
         mm = _signed_minmax(t)
         if mm is not None:
             lo, hi = mm
-            if lo <= D.INT_NA or hi > _R_INT_MAX:
+            if lo <= D.INT_NA or hi > D.R_INT_MAX:
                 hints = [("i", "-2147483648 is R's NA_integer_, so it can't be stored either.")] if lo == D.INT_NA else []
                 if dt != torch.int32:
                     hints.append(("i", 'Use `int64 = "double"` (exact up to 2^53) or `int64 = "bit64"` (bit64::integer64).'))
                 else:
                     hints.append(("i", "Cast the tensor to a float dtype first, e.g. `x$double()`."))
-                raise _overflow(lo, hi, D.INT_NA + 1, _R_INT_MAX, "integer", hints)
+                raise _overflow(lo, hi, D.INT_NA + 1, D.R_INT_MAX, "integer", hints)
     elif rtype == "integer64":
         mm = _signed_minmax(t)
         if mm is not None:
@@ -142,10 +141,10 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
     _pending["tensor"] = None  # a failed plan leaves nothing behind
     shape = list(t.shape)
     for d in (shape if len(shape) >= 2 else []):  # a plain vector needs no dims
-        if d > _R_INT_MAX:
+        if d > D.R_INT_MAX:
             raise SizeError(
                 "Can't convert a tensor with a dimension longer than R allows.",
-                [("x", f"Its shape is ({', '.join(map(str, shape))}); R dims stop at {_R_INT_MAX}.")],
+                [("x", f"Its shape is ({', '.join(map(str, shape))}); R dims stop at {D.R_INT_MAX}.")],
             )
     if t.device.type == "mps" and storage == torch.float64:
         t = t.cpu()  # MPS has no float64: cast on the CPU while filling

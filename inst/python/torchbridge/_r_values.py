@@ -23,7 +23,6 @@ from ._from_torch import check_storage
 from ._to_torch import _r_view
 
 
-R_INT_MAX = 2**31 - 1
 
 #: A Python scalar of each R type's kind, for ``torch.result_type``.
 _WEAK = {"double": 1.0, "integer": 1, "integer64": 1, "logical": True, "complex": 1j}

@@ -7,9 +7,10 @@ from typing import List, Optional
 
 import torch
 
+from . import _dtypes as D
 from ._errors import IndexTypeError, ShapeError, SizeError, record
 from ._from_torch import check_storage
-from ._r_values import R_INT_MAX, column_major_flat, describe_tensor, from_column_major
+from ._r_values import column_major_flat, describe_tensor, from_column_major
 
 
 @record
@@ -64,7 +65,7 @@ def shape(x: torch.Tensor) -> List[int]:
         SizeError: a dim longer than R's integers.
     """
     dims = [int(d) for d in x.shape]
-    if any(d > R_INT_MAX for d in dims):
+    if any(d > D.R_INT_MAX for d in dims):
         raise SizeError(
             "Can't give the dims of this tensor: a dim is longer than R's integers allow.",
             [("x", f"`x` is {describe_tensor(x)}.")],
