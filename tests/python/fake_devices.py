@@ -114,6 +114,8 @@ def _same_layout(a: torch.Tensor, b: torch.Tensor) -> bool:
 
 _READS = {"item", "tolist", "__bool__", "__float__", "__int__", "__index__", "__complex__"}
 _INDEXING = {"__getitem__", "__setitem__", "index_put_", "index_put"}
+#: Functions of tensors' metadata only, which mix devices freely.
+_METADATA = {"result_type", "is_same_size"}
 
 
 class FakeDevices(TorchFunctionMode):
@@ -183,6 +185,8 @@ class FakeDevices(TorchFunctionMode):
     def _common(self, name: str, args: tuple, kwargs: dict) -> torch.device:
         """The one device of an operation's tensors (torch's mixing rule)."""
         tensors = [x for x in pytree.tree_leaves((args, kwargs)) if isinstance(x, torch.Tensor)]
+        if name in _METADATA:
+            return CPU
         if name in _INDEXING and len(args) > 1:
             index = set(map(id, pytree.tree_leaves(args[1])))
             tensors = [x for x in tensors if id(x) not in index or self.device_of(x).type != "cpu"]
