@@ -70,9 +70,9 @@ move_to <- function(x, device, dtype, call) {
 #' `torch_devices()` lists the devices: always a `cpu` row (main memory),
 #' then one row per CUDA device (ROCm GPUs included), then `mps` where
 #' available. Memory is in bytes; `NA` where torch can't tell. A GPU's free
-#' memory is only asked for where the session uses that GPU already, or with
+#' memory is only asked for where torch uses that GPU already, or with
 #' `free_memory = TRUE`: asking creates a CUDA context there, which holds
-#' hundreds of MB of the GPU's memory for the rest of the session. The data frame has the class
+#' hundreds of MB of the GPU's memory until R exits. The data frame has the class
 #' `torchbridge_devices`, which only changes how it prints: `print()`
 #' shows the memory in GB (10^9 bytes) with one decimal, `unknown` for
 #' `NA`, and in an R Markdown document it shows as a table (see

@@ -165,7 +165,7 @@ def devices(free_memory: bool = False) -> Dict[str, List[Any]]:
 
     A GPU's free memory is asked for only where it has a CUDA context
     already, or with ``free_memory``: the question makes a context (hundreds
-    of MB) on a GPU the session may never use. Elsewhere it is NaN.
+    of MB) on a GPU that may never be used. Elsewhere it is NaN.
     """
     host = _host_memory()
     cols: Dict[str, List[Any]] = {
