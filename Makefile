@@ -6,7 +6,7 @@ PKG_FILES := DESCRIPTION NAMESPACE $(shell find R src inst man -type f \
 # The main report last: its path is the last line `make demo` prints.
 DEMO_RMD := vignettes/python-chunks.Rmd vignettes/gpu-report.Rmd
 
-.PHONY: all setup test demo bench soak check check-memory document readme lint check-generated clean
+.PHONY: all setup test demo bench soak check check-memory check-gpu-logic document readme lint check-generated clean
 
 all: test
 
@@ -47,6 +47,12 @@ soak: setup
 # see the README's development section).
 check-memory: setup
 	@bash tools/check-memory.sh
+
+# The device tests on torch's device rules modelled over CPU tensors
+# (tests/python/fake_devices.py), including the ones that break the design
+# on purpose and check that the tests fail; no GPU needed.
+check-gpu-logic: setup
+	@"$$(tail -n 1 .stamp-python)" -m pytest -q -p no:cacheprovider tests/python/test_device_transfers.py tests/python/test_devices.py
 
 # R CMD build, then R CMD check of the tarball in a temporary folder; fails
 # on an ERROR or WARNING.

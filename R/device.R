@@ -68,8 +68,11 @@ move_to <- function(x, device, dtype, call) {
 #'
 #' `cuda_is_available()` and `cuda_device_count()` ask torch about CUDA.
 #' `torch_devices()` lists the devices: always a `cpu` row (main memory),
-#' then one row per CUDA device, then `mps` where available. Memory is in
-#' bytes; `NA` where torch can't tell. The data frame has the class
+#' then one row per CUDA device (ROCm GPUs included), then `mps` where
+#' available. Memory is in bytes; `NA` where torch can't tell. A GPU's free
+#' memory is only asked for where torch uses that GPU already, or with
+#' `free_memory = TRUE`: asking creates a CUDA context there, which holds
+#' hundreds of MB of the GPU's memory until R exits. The data frame has the class
 #' `torchbridge_devices`, which only changes how it prints: `print()`
 #' shows the memory in GB (10^9 bytes) with one decimal, `unknown` for
 #' `NA`, and in an R Markdown document it shows as a table (see
@@ -77,6 +80,8 @@ move_to <- function(x, device, dtype, call) {
 #' computing with; `as.data.frame()` drops the class.
 #'
 #' @param x The result of `torch_devices()`.
+#' @param free_memory Whether to ask every GPU for its free memory, creating
+#'   a CUDA context on the GPUs that have none yet.
 #' @param ... Not used.
 #' @param device A device spec: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
 #'   `"auto"`.
@@ -115,10 +120,11 @@ cuda_device_count <- function() {
 
 #' @rdname default_device
 #' @export
-torch_devices <- function() {
+torch_devices <- function(free_memory = FALSE) {
   call <- rlang::current_env()
+  check_flag(free_memory, call = call)
   mod <- bridge(call)
-  cols <- reticulate::py_to_r(tb_py(mod$devices(), call))
+  cols <- reticulate::py_to_r(tb_py(mod$devices(free_memory = free_memory), call))
   d <- data.frame(
     device = as.character(unlist(cols$device)),
     name = as.character(unlist(cols$name)),

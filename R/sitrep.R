@@ -1,7 +1,7 @@
 #' Report how torchbridge is set up
 #'
 #' Prints the versions of R and reticulate, which Python torchbridge uses and
-#' why, the torch version and build (CPU or CUDA), NumPy, the devices torch
+#' why, the torch version and build (CPU, CUDA or ROCm), NumPy, the devices torch
 #' can use, and whether the compiled helpers are loaded. Starts Python if it
 #' is not running yet. Python is looked for in this order: the environment
 #' variable `TORCHBRIDGE_PYTHON`, then `RETICULATE_PYTHON`, then the
@@ -42,7 +42,9 @@ torchbridge_sitrep <- function() {
     out$python <- info$executable
     out$python_version <- info$python
     out$torch <- info$torch
-    out$build <- if (is.null(info$cuda_build)) "cpu" else paste("cuda", info$cuda_build)
+    out$build <- if (!is.null(info$rocm_build)) {
+      paste("rocm", info$rocm_build)
+    } else if (is.null(info$cuda_build)) "cpu" else paste("cuda", info$cuda_build)
     out$numpy <- info$numpy %||% NA_character_
     out$threads <- info$threads
     out$devices <- torch_devices()

@@ -171,6 +171,15 @@ test_that("torch_devices() has only the cpu row without CUDA and MPS", {
   expect_identical(d$device, "cpu")
 })
 
+test_that("torch_devices(free_memory = TRUE) asks every GPU; the flag is checked", {
+  skip_if_no_torch()
+  d <- torch_devices(free_memory = TRUE)
+  expect_identical(d$device, torch_devices()$device)
+  expect_false(anyNA(d$total_memory[d$device != "mps"]))
+  expect_error(torch_devices(free_memory = NA), class = "torchbridge_error_arg")
+  expect_error(torch_devices(free_memory = "yes"), class = "torchbridge_error_arg")
+})
+
 test_that("torch_devices() has the class torchbridge_devices and keeps bytes", {
   skip_if_no_torch()
   d <- torch_devices()

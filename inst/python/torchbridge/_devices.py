@@ -8,8 +8,7 @@ from typing import Any, Dict, List
 
 import torch
 
-from ._errors import DeviceError, NoGPUError, record
-
+from ._errors import DeviceError, DtypeError, NoGPUError, record
 
 
 def _mps_available() -> bool:
@@ -21,7 +20,16 @@ def _build() -> str:
     return f"torch {torch.__version__}"
 
 
+def rocm_build() -> Any:
+    """The ROCm (HIP) version of a ROCm build of torch, else None. ROCm GPUs
+    are torch's ``cuda`` devices."""
+    return getattr(torch.version, "hip", None)
+
+
 def _no_cuda_reason() -> str:
+    if rocm_build():
+        return (f"This torch is built for ROCm {rocm_build()}, but no GPU is visible "
+                "(driver missing or HIP_VISIBLE_DEVICES empty).")
     if torch.version.cuda is None:
         return f"This torch is a CPU-only build ({_build()})."
     return f"This torch is built for CUDA {torch.version.cuda}, but no CUDA device is visible (driver missing or CUDA_VISIBLE_DEVICES empty)."
@@ -86,6 +94,20 @@ def resolve(spec: Any) -> torch.device:
     return dev
 
 
+#: What MPS lacks, and what to use instead.
+_NOT_ON_MPS = {torch.float64: "float32", torch.complex128: "complex64"}
+
+
+def check_dtype_on(dev: torch.device, dtype: torch.dtype) -> None:
+    """Raise a DtypeError for a dtype the device can't hold (MPS: float64, complex128)."""
+    if dev.type == "mps" and dtype in _NOT_ON_MPS:
+        name = str(dtype).replace("torch.", "")
+        raise DtypeError(
+            f"Can't make a {name} tensor on MPS: Apple's Metal backend has no {name}.",
+            [("i", f'Use `dtype = "{_NOT_ON_MPS[dtype]}"`, or `device = "cpu"` to keep {name}.')],
+        )
+
+
 @record
 def default_device(spec: Any) -> str:
     """The concrete device string for a spec (``"auto"`` -> ``"cuda"``...)."""
@@ -113,9 +135,38 @@ def _host_memory() -> Dict[str, float]:
     return {"total": total, "free": free}
 
 
+def _has_context(i: int) -> bool:
+    """Whether CUDA device ``i`` has a context already (asking makes none)."""
+    query = getattr(torch._C, "_cuda_hasPrimaryContext", None)
+    try:
+        return bool(torch.cuda.is_initialized() and query is not None and query(i))
+    except RuntimeError:
+        return False
+
+
+def _cuda_rows(cols: Dict[str, List[Any]], free_memory: bool) -> None:
+    for i in range(torch.cuda.device_count()):
+        props = torch.cuda.get_device_properties(i)  # makes no CUDA context
+        total, free = float(props.total_memory), float("nan")
+        if free_memory or _has_context(i):
+            try:
+                free, total = (float(v) for v in torch.cuda.mem_get_info(i))
+            except RuntimeError:
+                pass
+        cols["device"].append(f"cuda:{i}")
+        cols["name"].append(props.name)
+        cols["total_memory"].append(total)
+        cols["free_memory"].append(free)
+
+
 @record
-def devices() -> Dict[str, List[Any]]:
-    """The devices torch can use, as columns of a table (cpu first)."""
+def devices(free_memory: bool = False) -> Dict[str, List[Any]]:
+    """The devices torch can use, as columns of a table (cpu first).
+
+    A GPU's free memory is asked for only where it has a CUDA context
+    already, or with ``free_memory``: the question makes a context (hundreds
+    of MB) on a GPU that may never be used. Elsewhere it is NaN.
+    """
     host = _host_memory()
     cols: Dict[str, List[Any]] = {
         "device": ["cpu"],
@@ -124,16 +175,7 @@ def devices() -> Dict[str, List[Any]]:
         "free_memory": [host["free"]],
     }
     if torch.cuda.is_available():
-        for i in range(torch.cuda.device_count()):
-            props = torch.cuda.get_device_properties(i)
-            try:
-                free, total = torch.cuda.mem_get_info(i)
-            except RuntimeError:
-                free, total = float("nan"), float(props.total_memory)
-            cols["device"].append(f"cuda:{i}")
-            cols["name"].append(props.name)
-            cols["total_memory"].append(float(total))
-            cols["free_memory"].append(float(free))
+        _cuda_rows(cols, bool(free_memory))
     if _mps_available():
         cols["device"].append("mps")
         cols["name"].append("Apple MPS")

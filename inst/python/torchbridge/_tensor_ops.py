@@ -85,6 +85,10 @@ def _prepare(op: str, x: torch.Tensor, y: torch.Tensor) -> Tuple[torch.Tensor, t
     return x, y
 
 
+def _is_cpu_scalar(t: torch.Tensor) -> bool:
+    return t.dim() == 0 and t.device.type == "cpu"
+
+
 def _devices_clash(x: torch.Tensor, y: torch.Tensor) -> bool:
     if x.device == y.device:
         return False
@@ -265,7 +269,8 @@ def summary(op: str, items: List[Any], na_rm: bool = False) -> torch.Tensor:
     tensors = [v for v in values if isinstance(v, torch.Tensor)]
     if not tensors:
         raise InputTypeError(f"`{op}()` needs a tensor.")
-    ref = tensors[0]
+    # A 0-d CPU tensor joins tensors on any device, as in the Ops group.
+    ref = next((t for t in tensors if not _is_cpu_scalar(t)), tensors[0])
     names = [f"..{i + 1}" for i in range(len(values))]
     parts, inputs = [], []
     for i, v in enumerate(values):
@@ -275,9 +280,11 @@ def summary(op: str, items: List[Any], na_rm: bool = False) -> torch.Tensor:
                 v = v.tensor(target, ref.device, v.shape) if isinstance(v, RValue) else scalar_tensor(v, target, ref.device)
             except (NAError, ValueOverflowError, DtypeError) as e:
                 raise wrap_conversion(e, f"{op}()", target, names, values) from None
+        elif v.device != ref.device and _is_cpu_scalar(v):
+            v = v.to(ref.device)
         elif v.device != ref.device:
             raise DeviceError(f"Can't compute `{op}()` of tensors on different devices.",
-                              sides(names, values))
+                              sides(names, values) + [("i", "Move one of them first, e.g. with `to_device()`.")])
         inputs.append(v)
         try:
             parts.append(_reduce(op, v, na_rm, names[i]))
@@ -337,6 +344,11 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
             raise wrap_conversion(e, "%*%", target, names, values) from None
 
     x, y = as_tensor(a), as_tensor(b)
+    # torch lets a 0-d CPU tensor join elementwise ops only: move it (one value).
+    if _is_cpu_scalar(x) and y.device.type != "cpu":
+        x = x.to(y.device)
+    elif _is_cpu_scalar(y) and x.device.type != "cpu":
+        y = y.to(x.device)
     rt = torch.result_type(x, y)
     if D.kind(rt) in ("bool", "int"):
         rt = default_float()

@@ -15,7 +15,7 @@ import torch
 
 from . import _dtypes as D
 from ._cast import cast_into, checked_cast, validate
-from ._devices import resolve
+from ._devices import check_dtype_on, resolve
 from ._errors import DtypeError, InputTypeError, record
 from ._from_torch import check_storage
 from ._memory import _released, column_major_strides, view
@@ -98,6 +98,7 @@ def _from_r(address, rtype, n, shape, dtype, float_dtype, device, requires_grad,
     target = _target(rtype, dtype, float_dtype)
     _check_grad(target, requires_grad, dtype is not None)
     dev = resolve(device)
+    check_dtype_on(dev, target)
     sentinel = D.R_NA_SENTINEL.get(rtype)
     storage = D.R_STORAGE[rtype]
     share = (not copy and dev.type == "cpu" and target == storage
@@ -154,13 +155,18 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
         target = D.check_target(D.parse(dtype))
     _check_grad(target, requires_grad, dtype is not None)
     dev = resolve(device)
+    check_dtype_on(dev, target)
     out = torch.empty((n, len(rtypes)), dtype=target, device=dev)
     for j, (addr, rtype) in enumerate(zip(addresses, rtypes)):
         src = _r_view(addr, rtype, n, [n])
-        if dev.type != "cpu" and not (dev.type == "mps" and src.dtype == torch.float64):
+        sentinel, pairs = D.R_NA_SENTINEL.get(rtype), rtype == "complex"
+        if dev.type == "mps" and src.dtype == torch.float64:
+            # MPS has no float64: cast and check on the CPU, then move the column.
+            out[:, j].copy_(cast_into(src, target, [n], sentinel, pairs=pairs))
+            continue
+        if dev.type != "cpu":
             src = src.to(dev)
-        cast_into(src, target, [n], D.R_NA_SENTINEL.get(rtype),
-                  pairs=(rtype == "complex"), out=out[:, j])
+        cast_into(src, target, [n], sentinel, pairs=pairs, out=out[:, j])
     return _finish(out, requires_grad)
 
 
@@ -175,12 +181,16 @@ def cast_tensor(x: Any, dtype: Any = None, device: Any = None,
         raise InputTypeError("`x` must be a tensor.")
     check_storage(x)
     t = x
+    target = None if dtype is None else D.check_target(D.parse(dtype))
+    dev = t.device if device is None else resolve(device)
+    check_dtype_on(dev, t.dtype if target is None else target)
     if device is not None:
-        dev = resolve(device)
+        if dev.type == "mps" and target is not None and t.device.type != "mps":
+            t = checked_cast(t, target)  # MPS may lack t's dtype: cast before the move
         if t.device != dev:
             t = t.to(dev)
-    if dtype is not None:
-        t = checked_cast(t, D.check_target(D.parse(dtype)))
+    if target is not None:
+        t = checked_cast(t, target)
     if requires_grad is not None:
         _check_grad(t.dtype, requires_grad, dtype is not None)
         if requires_grad and not t.requires_grad:
