@@ -44,7 +44,11 @@ torchbridge_sitrep <- function() {
     out$torch <- info$torch
     out$build <- if (!is.null(info$rocm_build)) {
       paste("rocm", info$rocm_build)
-    } else if (is.null(info$cuda_build)) "cpu" else paste("cuda", info$cuda_build)
+    } else if (is.null(info$cuda_build)) {
+      "cpu"
+    } else {
+      paste("cuda", info$cuda_build)
+    }
     out$numpy <- info$numpy %||% NA_character_
     out$threads <- info$threads
     out$devices <- torch_devices()

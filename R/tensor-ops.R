@@ -307,4 +307,3 @@ tensor_desc <- function(x) {
   article <- if (grepl("^[aeio]", info$dtype)) "an" else "a"
   paste0(article, " ", info$dtype, " tensor of shape ", shape_text(info$shape), " on ", info$device)
 }
-

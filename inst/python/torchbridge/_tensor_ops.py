@@ -5,7 +5,7 @@ reductions and matrix product, computed by torch on the tensors' device.
 from __future__ import annotations
 
 import math
-from typing import Any, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import torch
 
@@ -43,7 +43,7 @@ def _floor_div(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return torch.div(a, b, rounding_mode="floor")
 
 
-_BINARY = {
+_BINARY: Dict[str, Callable[..., torch.Tensor]] = {
     "+": torch.add,
     "-": torch.sub,
     "*": torch.mul,
