@@ -65,7 +65,7 @@ str.torch.Tensor <- function(object, ...) {
   mod <- bridge(call)
   h <- reticulate::py_to_r(tb_py(mod$head_values(object, 10L), call))
   info <- tensor_info(h)
-  vals <- if (!is.null(h[[6]])) preview_values(h[[6]], info$dtype, mod, call)
+  vals <- if (!is.null(h$values)) preview_values(h$values, info$dtype, mod, call)
   shown <- if (is.null(vals)) {
     character()
   } else if (is.character(vals)) {
@@ -86,11 +86,9 @@ summary.torch.Tensor <- function(object, ...) {
   call <- rlang::current_env()
   s <- reticulate::py_to_r(tb_py(bridge(call)$summarize(object), call))
   info <- tensor_info(s)
-  stats <- as.numeric(unlist(s[[6]]))
   structure(
     list(
-      min = stats[[1]], max = stats[[2]], mean = stats[[3]], sd = stats[[4]],
-      nan = stats[[5]], n = stats[[6]],
+      min = s$min, max = s$max, mean = s$mean, sd = s$sd, nan = s$nan, n = s$n,
       dtype = info$dtype, device = info$device, shape = info$shape,
       requires_grad = info$requires_grad
     ),
@@ -110,14 +108,15 @@ print.torchbridge_tensor_summary <- function(x, digits = max(3L, getOption("digi
 
 # ---- helpers (also used by knit_print) --------------------------------------
 
-# describe()/preview()/head_values() lists start with these five items.
+# The tensor's facts from describe(), preview(), head_values() or
+# summarize() (named lists that all start with them).
 tensor_info <- function(p) {
   list(
-    dtype = p[[1]],
-    device = p[[2]],
-    shape = dims_from_text(unlist(p[[3]])),
-    requires_grad = isTRUE(p[[4]]),
-    numel = as.numeric(p[[5]])
+    dtype = p$dtype,
+    device = p$device,
+    shape = dims_from_text(unlist(p$shape)),
+    requires_grad = isTRUE(p$requires_grad),
+    numel = as.numeric(p$numel)
   )
 }
 
@@ -126,9 +125,9 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
   p <- reticulate::py_to_r(tb_py(mod$preview(x, max_items, max_rows, max_cols, max_slices), call))
   list(
     info = tensor_info(p),
-    values = if (!is.null(p[[6]])) preview_values(p[[6]], p[[1]], mod, call),
-    slices = lapply(p[[7]], function(s) as.integer(unlist(s))),
-    why = p[[8]]
+    values = if (!is.null(p$values)) preview_values(p$values, p$dtype, mod, call),
+    slices = lapply(p$slices, function(s) as.integer(unlist(s))),
+    why = p$why
   )
 }
 

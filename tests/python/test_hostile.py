@@ -57,7 +57,7 @@ def test_a_tensor_outside_its_storage_is_refused(call):
 
 def test_preview_of_a_shrunk_tensor_says_why():
     out = tb.preview(shrunk())
-    assert out[5] is None and "outside its memory" in out[7]
+    assert out["values"] is None and "outside its memory" in out["why"]
 
 
 def test_writing_through_an_expanded_tensor_is_refused():
@@ -155,7 +155,7 @@ def test_nested_tensor_preview_does_not_fail():
         warnings.simplefilter("ignore", UserWarning)  # "prototype stage"
         n = torch.nested.nested_tensor([torch.ones(2), torch.ones(3)])
     out = tb.preview(n)
-    assert out[2] == ["2"] and out[5] is None and "nested" in out[7]
+    assert out["shape"] == ["2"] and out["values"] is None and "nested" in out["why"]
 
 
 def test_scalar_assignment_is_exact():

@@ -5,7 +5,7 @@ the values shown, as R prints them.
 from __future__ import annotations
 
 import math
-from typing import Any, List, Optional
+from typing import Any, Dict, List, Optional
 
 import torch
 
@@ -19,17 +19,19 @@ from ._r_values import describe_tensor
 # --- describing tensors: dim(), length(), print(), str(), summary() ----------------------
 
 
-def _info(x: torch.Tensor) -> List[Any]:
+def _info(x: torch.Tensor) -> Dict[str, Any]:
     if getattr(x, "is_nested", False):  # ragged: only the number of components has a size
         shape = [int(x.size(0))]
     else:
         shape = [int(d) for d in x.shape]
-    return [D.name(x.dtype), str(x.device), [str(d) for d in shape], bool(x.requires_grad), str(x.numel())]
+    return {"dtype": D.name(x.dtype), "device": str(x.device), "shape": [str(d) for d in shape],
+            "requires_grad": bool(x.requires_grad), "numel": str(x.numel())}
 
 
 @record
-def describe(x: torch.Tensor) -> List[Any]:
-    """``[dtype, device, shape, requires_grad, numel]``."""
+def describe(x: torch.Tensor) -> Dict[str, Any]:
+    """``{dtype, device, shape, requires_grad, numel}``: the shape's dims
+    and ``numel`` as decimal strings (reticulate wraps ints beyond 2^31)."""
     return _info(x)
 
 
@@ -45,8 +47,8 @@ def _unshowable(t: torch.Tensor) -> Optional[str]:
 
 @record
 def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: int = 10,
-            max_slices: int = 3) -> List[Any]:
-    """What ``print()`` shows: ``describe(x)`` + ``[values, slices, why]``.
+            max_slices: int = 3) -> Dict[str, Any]:
+    """What ``print()`` shows: ``describe(x)`` and ``values``, ``slices``, ``why``.
 
     ``values`` is the leading part of ``x`` (detached): 0-d as it is, 1-D the
     first ``max_items``, 2-D the first rows and columns, more dims the first
@@ -58,7 +60,7 @@ def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: 
     t = x.detach()
     why = _unshowable(t)
     if why is not None:
-        return _info(x) + [None, [], why]
+        return {**_info(x), "values": None, "slices": [], "why": why}
     nd = t.dim()
     slices: List[List[int]] = []
     if nd == 0:
@@ -84,7 +86,7 @@ def preview(x: torch.Tensor, max_items: int = 30, max_rows: int = 10, max_cols: 
                 picked.append(body[tuple(idx)])
             r, c = body.shape[-2], body.shape[-1]
             vals = torch.stack(picked) if picked else body.reshape(0, r, c)
-    return _info(x) + [vals, slices, None]
+    return {**_info(x), "values": vals, "slices": slices, "why": None}
 
 
 @record
@@ -98,12 +100,13 @@ def int_text(t: torch.Tensor) -> str:
 
 
 @record
-def head_values(x: torch.Tensor, k: int = 10) -> List[Any]:
-    """``describe(x)`` + the first ``k`` elements in column-major order (1-D);
-    None for a tensor whose values R can't get (see :func:`preview`)."""
+def head_values(x: torch.Tensor, k: int = 10) -> Dict[str, Any]:
+    """``describe(x)`` and ``values``: the first ``k`` elements in
+    column-major order (1-D), None for a tensor whose values R can't get (see
+    :func:`preview`)."""
     t = x.detach()
     if _unshowable(t) is not None:
-        return _info(x) + [None]
+        return {**_info(x), "values": None}
     n = min(int(k), t.numel())
     if t.dim() <= 1:
         vals = t.reshape(-1)[:n]
@@ -111,12 +114,13 @@ def head_values(x: torch.Tensor, k: int = 10) -> List[Any]:
         xt = t.permute(list(range(t.dim()))[::-1])
         coords = torch.unravel_index(torch.arange(n, device=t.device), tuple(xt.shape))
         vals = xt[coords]
-    return _info(x) + [vals]
+    return {**_info(x), "values": vals}
 
 
 @record
-def summarize(x: torch.Tensor) -> List[Any]:
-    """``describe(x)`` + ``[min, max, mean, sd, n_nan, n]`` over the non-NaN
+def summarize(x: torch.Tensor) -> Dict[str, Any]:
+    """``describe(x)`` and ``min``, ``max``, ``mean``, ``sd``, ``nan`` (the
+    number of NaN) and ``n`` (of all values), over the non-NaN
     values, computed on ``x``'s device (float64 where the device has it). NaN
     where there are no values (sd: fewer than two)."""
     _check_unsupported(x)
@@ -141,6 +145,6 @@ def summarize(x: torch.Tensor) -> List[Any]:
     lo_v, hi_v, avg_v, sd_v, n_v = stats
     n_ok = int(n_v)
     nan = math.nan
-    out = [lo_v if n_ok else nan, hi_v if n_ok else nan, avg_v if n_ok else nan,
-           sd_v if n_ok > 1 else nan, float(x.numel() - n_ok), float(x.numel())]
-    return _info(x) + [out]
+    return {**_info(x), "min": lo_v if n_ok else nan, "max": hi_v if n_ok else nan,
+            "mean": avg_v if n_ok else nan, "sd": sd_v if n_ok > 1 else nan,
+            "nan": float(x.numel() - n_ok), "n": float(x.numel())}
