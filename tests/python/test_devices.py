@@ -246,4 +246,4 @@ def test_a_rocm_gpu_is_a_cuda_device(monkeypatch, rmem):
         t = rmem.double([1.0, 2.0]).from_r(device="cuda")
         assert t.device == torch.device("cuda:0")
         assert tb.devices()["device"] == ["cpu", "cuda:0"]
-    assert tb.info()["cuda_devices"] == 1
+    assert tb.cuda_count() == 1

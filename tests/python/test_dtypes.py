@@ -247,11 +247,9 @@ def test_kind(dtype, kind):
     assert D.kind(dtype) == kind
 
 
-def test_name_and_describe():
+def test_name():
     assert D.name(torch.float32) == "float32"
     assert D.name(torch.complex128) == "complex128"
-    assert D.describe(None) == "none"
-    assert D.describe(torch.int16) == "int16"
 
 
 @pytest.mark.parametrize(

@@ -38,16 +38,12 @@ def test_public_names():
 
 def test_info():
     info = tb.info()
-    assert list(info) == ["python", "executable", "torch", "cuda_build", "rocm_build", "cuda_available",
-                          "cuda_devices", "mps_available", "numpy", "threads"]
+    assert list(info) == ["python", "executable", "torch", "cuda_build", "rocm_build", "numpy", "threads"]
     assert info["python"] == sys.version.split()[0]
     assert info["executable"] == sys.executable
     assert info["torch"] == torch.__version__
     assert info["cuda_build"] == torch.version.cuda
     assert info["rocm_build"] == (getattr(torch.version, "hip", None) or None)
-    assert info["cuda_available"] is torch.cuda.is_available()
-    assert info["cuda_devices"] == tb.cuda_count()
-    assert isinstance(info["mps_available"], bool)
     assert info["threads"] == torch.get_num_threads()
 
 

@@ -7,7 +7,7 @@ Everything else in torchbridge asks this module which dtype to use.
 
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Tuple
 
 import torch
 
@@ -188,6 +188,3 @@ def r_type_for(dt: torch.dtype, int64: str) -> Tuple[str, torch.dtype]:
         [("i", 'Cast it first, e.g. `x$to(dtype = torch$float32)`, or use `as_torch(x, dtype = "float32")`.')],
     )
 
-
-def describe(dt: Optional[torch.dtype]) -> str:
-    return "none" if dt is None else name(dt)

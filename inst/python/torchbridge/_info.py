@@ -8,7 +8,7 @@ from typing import Any, Dict
 
 import torch
 
-from ._devices import cuda_count, rocm_build
+from ._devices import rocm_build
 
 
 def info() -> Dict[str, Any]:
@@ -21,16 +21,12 @@ def info() -> Dict[str, Any]:
             numpy = version("numpy")
         except Exception:  # metadata missing: report presence only
             numpy = "installed"
-    mps = getattr(torch.backends, "mps", None)
     return {
         "python": sys.version.split()[0],
         "executable": sys.executable,
         "torch": str(torch.__version__),
         "cuda_build": None if torch.version.cuda is None else str(torch.version.cuda),
         "rocm_build": None if not rocm_build() else str(rocm_build()),
-        "cuda_available": bool(torch.cuda.is_available()),
-        "cuda_devices": cuda_count(),
-        "mps_available": bool(mps is not None and mps.is_available()),
         "numpy": numpy,
         "threads": torch.get_num_threads(),
     }

@@ -377,5 +377,4 @@ def plot_histogram(x: Any, bins: Any = 30) -> Dict[str, Any]:
         # counted as int64, exact at any size (histc counts in the input's float dtype)
         index = vals.sub(lo).mul(bins / (hi - lo)).floor_().clamp_(0, bins - 1).to(torch.int64)
         counts = torch.bincount(index, minlength=bins)
-    return {"counts": counts, "lo": lo, "hi": hi, "n": int(vals.numel()),
-            "dropped": int(t.numel() - vals.numel())}
+    return {"counts": counts, "lo": lo, "hi": hi}
