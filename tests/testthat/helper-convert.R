@@ -9,10 +9,6 @@ t_shape <- function(t) {
   as.integer(unlist(reticulate::py_to_r(py_builtins()$list(t$shape))))
 }
 
-# A tensor's dtype as a string, e.g. "float32".
-t_dtype <- function(t) {
-  sub("^torch\\.", "", reticulate::py_to_r(py_builtins()$str(t$dtype)))
-}
 
 t_strides <- function(t) {
   as.integer(unlist(reticulate::py_to_r(py_builtins()$list(t$stride()))))

@@ -65,18 +65,6 @@ expect_tensor <- function(object, expected, dtype, tolerance = NULL, info = NULL
 
 is_tensor_object <- function(x) inherits(x, "torch.Tensor")
 
-# identical(), strictly (waldo does not tell NA from NaN).
-expect_same <- function(object, expected, info = NULL) {
-  act <- quasi_label(rlang::enquo(object), arg = "object")
-  expect(
-    identical(act$val, expected),
-    sprintf("%s is not identical() to the expected value.\nactual:   %s\nexpected: %s",
-            act$lab, describe_value(act$val), describe_value(expected)),
-    info = info
-  )
-  invisible(act$val)
-}
-
 # An int64 tensor from a Python literal, for values R integers can't hold,
 # e.g. int64_tensor("[2**40, 1]").
 int64_tensor <- function(literal) {
@@ -88,12 +76,22 @@ int64_tensor <- function(literal) {
 # which does not tell NA from NaN; the NA rules here are all about that.
 expect_exact <- function(object, expected, info = NULL) {
   act <- quasi_label(rlang::enquo(object), arg = "object")
-  show <- function(v) paste(utils::capture.output(utils::str(v, vec.len = 8)), collapse = "\n")
   expect(
     identical(act$val, expected),
     sprintf("%s is not identical() to the expected value.\nactual:   %s\nexpected: %s",
-            act$lab, show(act$val), show(expected)),
+            act$lab, describe_value(act$val), describe_value(expected)),
     info = info
   )
   invisible(act$val)
+}
+
+# `err` has the classes torchbridge_error_<kind> and torchbridge_error
+# first; with `exact`, exactly those and then rlang's.
+expect_tb_error <- function(err, kind, exact = FALSE) {
+  want <- c(paste0("torchbridge_error_", kind), "torchbridge_error")
+  if (exact) {
+    expect_identical(class(err), c(want, "rlang_error", "error", "condition"))
+  } else {
+    expect_identical(class(err)[1:2], want)
+  }
 }

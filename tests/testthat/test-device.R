@@ -4,13 +4,7 @@
 # the test environment installs); the GPU block at the end runs where CUDA is
 # available and skips elsewhere.
 
-# err has exactly the classes torchbridge_error_<kind>, torchbridge_error.
-expect_tb_error <- function(err, kind) {
-  expect_identical(class(err)[1:2], c(paste0("torchbridge_error_", kind), "torchbridge_error"))
-}
-
 device_type <- function(t) reticulate::py_to_r(t$device$type)
-dtype_name <- function(t) sub("^torch\\.", "", reticulate::py_str(t$dtype))
 
 # The machine has no usable CUDA device (CPU-only build, or no GPU visible).
 skip_if_cuda <- function() {
@@ -233,15 +227,15 @@ test_that("to_device() turns R data into a tensor on the cpu", {
   t <- to_device(m, "cpu")
   expect_s3_class(t, "torch.Tensor")
   expect_identical(device_type(t), "cpu")
-  expect_identical(dtype_name(t), "float32")
+  expect_identical(tensor_dtype(t), "float32")
   expect_identical(from_torch(t), m)
 
   t <- to_device(1:6, "cpu")
-  expect_identical(dtype_name(t), "int64")
+  expect_identical(tensor_dtype(t), "int64")
   expect_identical(from_torch(t), 1:6)
 
   t <- to_device(c(TRUE, FALSE), "cpu")
-  expect_identical(dtype_name(t), "bool")
+  expect_identical(tensor_dtype(t), "bool")
   expect_identical(from_torch(t), c(TRUE, FALSE))
 })
 
@@ -250,15 +244,15 @@ test_that("to_device() casts with dtype", {
   x <- c(0.1, 1 / 3, 2^60)
   t <- to_device(x, "cpu", dtype = "float64")
   expect_identical(device_type(t), "cpu")
-  expect_identical(dtype_name(t), "float64")
+  expect_identical(tensor_dtype(t), "float64")
   expect_identical(from_torch(t), x)
 
   t <- to_device(matrix(1:4, 2), "cpu", dtype = "float64")
-  expect_identical(dtype_name(t), "float64")
+  expect_identical(tensor_dtype(t), "float64")
   expect_identical(from_torch(t), matrix(c(1, 2, 3, 4), 2))
 
   t <- to_device(c(1, 2), "cpu", dtype = torch_mod()$int16)
-  expect_identical(dtype_name(t), "int16")
+  expect_identical(tensor_dtype(t), "int16")
   expect_identical(from_torch(t), c(1L, 2L))
 })
 
@@ -277,9 +271,9 @@ test_that("to_device() moves and casts tensors", {
   t <- torch_mod()$tensor(list(1.5, 2.5), dtype = torch_mod()$float32)
   t2 <- to_device(t, "cpu", dtype = "float64")
   expect_identical(device_type(t2), "cpu")
-  expect_identical(dtype_name(t2), "float64")
+  expect_identical(tensor_dtype(t2), "float64")
   expect_identical(from_torch(t2), c(1.5, 2.5))
-  expect_identical(dtype_name(t), "float32") # the input is unchanged
+  expect_identical(tensor_dtype(t), "float32") # the input is unchanged
   expect_error(to_device(t, "cpu", dtype = "int32"), class = "torchbridge_error_dtype")
   expect_identical(from_torch(to_device(t, "auto")), c(1.5, 2.5))
 })
@@ -306,7 +300,7 @@ test_that("to_device() needs a device name", {
 test_that("to_device() reaches a float8 dtype torch defines", {
   skip_if_no_torch()
   t <- to_device(c(1.5, -2), "cpu", dtype = "float8_e4m3fn")
-  expect_identical(dtype_name(t), "float8_e4m3fn")
+  expect_identical(tensor_dtype(t), "float8_e4m3fn")
   expect_identical(from_torch(t$float()), c(1.5, -2))
 })
 
@@ -375,11 +369,11 @@ test_that("to_gpu() puts R data on the GPU with the right values", {
   m <- matrix(c(1.5, -2, 3, 4.25, 5, 6), 2)
   t <- to_gpu(m)
   expect_identical(device_type(t), "cuda")
-  expect_identical(dtype_name(t), "float32")
+  expect_identical(tensor_dtype(t), "float32")
   expect_identical(from_torch(t), m)
   expect_identical(from_torch(t$cpu()), m)
   t64 <- to_gpu(m, dtype = "float64")
-  expect_identical(dtype_name(t64), "float64")
+  expect_identical(tensor_dtype(t64), "float64")
   expect_identical(from_torch(t64), m)
   ti <- to_gpu(matrix(1:6, 2))
   expect_identical(device_type(ti), "cuda")
@@ -395,7 +389,7 @@ test_that("from_torch() of CUDA tensors gives R's values", {
   t <- to_gpu(m, dtype = "float64")
   expect_identical(from_torch(t$t()), t(m))
   t32 <- to_gpu(m, dtype = "float32")
-  expect_identical(dtype_name(t32), "float32")
+  expect_identical(tensor_dtype(t32), "float32")
   expect_identical(from_torch(t32), m)
   expect_identical(from_torch(t32$t()), t(m))
   expect_identical(from_torch(to_gpu(c(TRUE, FALSE))), c(TRUE, FALSE))

@@ -3,10 +3,6 @@
 # files reticulate and torchbridge look at, and reticulate's installers are
 # replaced by spies that record their arguments and stop.
 
-expect_tb_error <- function(err, kind) {
-  expect_identical(class(err)[1:2], c(paste0("torchbridge_error_", kind), "torchbridge_error"))
-}
-
 numpy1 <- function() utils::packageVersion("reticulate") < "1.38"
 
 # A directory that reticulate takes for a virtualenv, with dist-info folders

@@ -3,6 +3,33 @@
 
 # ---- round trips: property tests over random shapes ------------------------
 
+# Random dims: NULL (a plain vector) or 1 to 5 dims, zero-length dims included.
+random_dims <- function(i) {
+  nd <- sample(0:5, 1)
+  zero <- i %% 5 == 0 # every fifth case is zero-length
+  if (nd == 0) {
+    return(list(dims = NULL, n = if (zero) 0L else sample(1:12, 1)))
+  }
+  d <- sample(1:4, nd, replace = TRUE)
+  if (nd >= 3) d[sample(nd, 1)] <- 1L # keep arrays small
+  if (zero) d[sample(nd, 1)] <- 0L # a zero-length dim
+  list(dims = d, n = prod(d))
+}
+
+# Check t (from as_torch(x)) against x: shape, dtype, and a few elements read
+# through torch, t[i-1, j-1, ...] == x[i, j, ...].
+check_tensor_layout <- function(t, x, dims, n, dtype, info, value = identity) {
+  expect_exact(t_shape(t), if (is.null(dims)) as.integer(n) else as.integer(dims), info = info)
+  expect_exact(tensor_dtype(t), dtype, info = info)
+  if (n == 0) return(invisible())
+  ok <- which(!is.na(x))
+  if (length(ok) == 0) return(invisible())
+  for (k in ok[unique(c(1L, length(ok), sample(length(ok), min(3L, length(ok)))))]) {
+    idx <- if (is.null(dims)) k else arrayInd(k, dims)
+    expect_exact(t_item(t, idx), value(x[[k]]), info = paste(info, "element", k))
+  }
+}
+
 test_that("round trips over random shapes keep values, dims and type (every R type)", {
   skip_if_no_torch()
   withr::local_preserve_seed()
@@ -86,7 +113,7 @@ test_that("round trips over random shapes keep values, dims and type (every R ty
     if (!is.null(dims)) dim(x) <- dims
     t <- as_torch(x)
     expect_exact(t_shape(t), if (is.null(dims)) as.integer(n) else as.integer(dims), info = info)
-    expect_exact(t_dtype(t), "int64", info = info)
+    expect_exact(tensor_dtype(t), "int64", info = info)
     back <- from_torch(t, int64 = "bit64")
     expect_s3_class(back, "integer64")
     expect_exact(back, with_dims(bv, dims), info = info)
@@ -103,7 +130,7 @@ test_that("integer round trip through int64 comes back as integer, NA-free and e
   skip_if_no_torch()
   x <- c(-2147483647L, -1L, 0L, 1L, 2147483647L)
   t <- as_torch(x)
-  expect_exact(t_dtype(t), "int64")
+  expect_exact(tensor_dtype(t), "int64")
   expect_exact(from_torch(t), x)
   expect_type(from_torch(t), "integer")
 })

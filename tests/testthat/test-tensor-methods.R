@@ -43,25 +43,25 @@ test_that("as.array(), as.matrix(), as.vector() and the as.<type>() methods foll
       t <- shaped_tensor(d, dt)
       r <- from_torch(t)
       info <- paste(dt, deparse(d))
-      expect_same(as.array(t), as.array(r), info = info)
-      expect_same(as.matrix(t), as.matrix(r), info = info)
-      expect_same(as.vector(t), as.vector(r), info = info)
-      expect_same(as.vector(t, "list"), as.vector(r, "list"), info = info)
-      expect_same(as.double(t), as.double(r), info = info)
-      expect_same(as.numeric(t), as.numeric(r), info = info)
-      expect_same(as.integer(t), suppressWarnings(as.integer(r)), info = info)
-      expect_same(as.logical(t), as.logical(r), info = info)
+      expect_exact(as.array(t), as.array(r), info = info)
+      expect_exact(as.matrix(t), as.matrix(r), info = info)
+      expect_exact(as.vector(t), as.vector(r), info = info)
+      expect_exact(as.vector(t, "list"), as.vector(r, "list"), info = info)
+      expect_exact(as.double(t), as.double(r), info = info)
+      expect_exact(as.numeric(t), as.numeric(r), info = info)
+      expect_exact(as.integer(t), suppressWarnings(as.integer(r)), info = info)
+      expect_exact(as.logical(t), as.logical(r), info = info)
     }
   }
   x <- as_torch(array(1:24, c(2, 3, 4)))
-  expect_same(as.vector(x), 1:24) # column-major, as in R
-  expect_same(as.matrix(as_torch(1:3)), matrix(1:3, 3))
+  expect_exact(as.vector(x), 1:24) # column-major, as in R
+  expect_exact(as.matrix(as_torch(1:3)), matrix(1:3, 3))
 })
 
 test_that("as.double() keeps large int64 values; the others refuse them as from_torch() does", {
   skip_if_no_torch()
   big <- int64_tensor("[2**40, -3]")
-  expect_same(as.double(big), c(2^40, -3))
+  expect_exact(as.double(big), c(2^40, -3))
   expect_error(as.integer(big), class = "torchbridge_error_overflow")
   expect_error(as.vector(big), class = "torchbridge_error_overflow")
   expect_snapshot(error = TRUE, as.integer(big))
@@ -87,7 +87,7 @@ test_that("t() and aperm() match R and are views", {
   x <- as_torch(matrix(1:6, 2))
   tx <- t(x)
   tx[1, 2] <- 100L
-  expect_same(from_torch(x)[2, 1], 100L)
+  expect_exact(from_torch(x)[2, 1], 100L)
 })
 
 test_that("t() and aperm() errors are classed", {
@@ -107,7 +107,7 @@ test_that("t() and aperm() errors are classed", {
 test_that("the methods apply to parameters too", {
   skip_if_no_torch()
   p <- torch_mod()$nn$Parameter(as_torch(matrix(c(1, 2, 3, 4), 2)))
-  expect_same(as.matrix(p), matrix(c(1, 2, 3, 4), 2))
+  expect_exact(as.matrix(p), matrix(c(1, 2, 3, 4), 2))
   out <- p * 2
   expect_tensor(out, matrix(c(2, 4, 6, 8), 2), "float32")
   expect_true(reticulate::py_to_r(out$requires_grad))

@@ -6,8 +6,8 @@
 
 test_that("double: torch's default float dtype, float32 unless changed", {
   skip_if_no_torch()
-  expect_exact(t_dtype(as_torch(c(1.5, 2))), "float32")
-  expect_exact(t_dtype(as_torch(matrix(c(1, 2, 3, 4), 2))), "float32")
+  expect_exact(tensor_dtype(as_torch(c(1.5, 2))), "float32")
+  expect_exact(tensor_dtype(as_torch(matrix(c(1, 2, 3, 4), 2))), "float32")
 })
 
 test_that("double: follows torch.get_default_dtype()", {
@@ -17,25 +17,25 @@ test_that("double: follows torch.get_default_dtype()", {
   withr::defer(torch$set_default_dtype(old))
   torch$set_default_dtype(torch$float64)
   t <- as_torch(c(0.1, NA))
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_exact(from_torch(t), c(0.1, NA))
-  expect_exact(t_dtype(as_torch(1i)), "complex128")
+  expect_exact(tensor_dtype(as_torch(1i)), "complex128")
 })
 
 test_that("double: option torchbridge.float_dtype overrides torch's default", {
   skip_if_no_torch()
   withr::local_options(torchbridge.float_dtype = "float64")
   t <- as_torch(c(0.1, NA))
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_exact(from_torch(t), c(0.1, NA))
 
   withr::local_options(torchbridge.float_dtype = "float16")
   t <- as_torch(c(0.5, 2))
-  expect_exact(t_dtype(t), "float16")
+  expect_exact(tensor_dtype(t), "float16")
   expect_exact(from_torch(t), c(0.5, 2))
 
   withr::local_options(torchbridge.float_dtype = "bfloat16")
-  expect_exact(t_dtype(as_torch(1)), "bfloat16")
+  expect_exact(tensor_dtype(as_torch(1)), "bfloat16")
 
   # the option wins over torch's default dtype
   torch <- torch_mod()
@@ -43,8 +43,8 @@ test_that("double: option torchbridge.float_dtype overrides torch's default", {
   withr::defer(torch$set_default_dtype(old))
   torch$set_default_dtype(torch$float64)
   withr::local_options(torchbridge.float_dtype = "float32")
-  expect_exact(t_dtype(as_torch(1)), "float32")
-  expect_exact(t_dtype(as_torch(1i)), "complex64")
+  expect_exact(tensor_dtype(as_torch(1)), "float32")
+  expect_exact(tensor_dtype(as_torch(1i)), "complex64")
 })
 
 test_that("option torchbridge.float_dtype must name a float dtype", {
@@ -56,14 +56,14 @@ test_that("option torchbridge.float_dtype must name a float dtype", {
 test_that("integer: int64", {
   skip_if_no_torch()
   t <- as_torch(c(3L, -7L))
-  expect_exact(t_dtype(t), "int64")
+  expect_exact(tensor_dtype(t), "int64")
   expect_exact(t_item(t, 2), -7L)
 })
 
 test_that("logical: bool", {
   skip_if_no_torch()
   t <- as_torch(c(TRUE, FALSE, TRUE))
-  expect_exact(t_dtype(t), "bool")
+  expect_exact(tensor_dtype(t), "bool")
   expect_exact(t_item(t, 2), FALSE)
   expect_exact(from_torch(t), c(TRUE, FALSE, TRUE))
 })
@@ -72,7 +72,7 @@ test_that("complex: complex64, complex128 when the float dtype is float64", {
   skip_if_no_torch()
   x <- c(1.5 - 2i, NaN + 1i, complex(real = 3, imaginary = NaN))
   t <- as_torch(x)
-  expect_exact(t_dtype(t), "complex64")
+  expect_exact(tensor_dtype(t), "complex64")
   expect_exact(t_item(t, 1), 1.5 - 2i)
   back <- from_torch(t)
   expect_exact(Re(back), c(1.5, NaN, 3)) # NaN parts kept
@@ -81,7 +81,7 @@ test_that("complex: complex64, complex128 when the float dtype is float64", {
   withr::local_options(torchbridge.float_dtype = "float64")
   x <- c(0.1 + 0.2i, NA)
   t <- as_torch(x)
-  expect_exact(t_dtype(t), "complex128")
+  expect_exact(tensor_dtype(t), "complex128")
   expect_exact(from_torch(t), x)
 })
 
@@ -89,7 +89,7 @@ test_that("raw: uint8, back as integer; as.raw() gives the bytes again", {
   skip_if_no_torch()
   x <- as.raw(c(0, 1, 128, 255))
   t <- as_torch(x)
-  expect_exact(t_dtype(t), "uint8")
+  expect_exact(tensor_dtype(t), "uint8")
   expect_exact(t_item(t, 4), 255L)
   back <- from_torch(t)
   expect_exact(back, c(0L, 1L, 128L, 255L))
@@ -101,7 +101,7 @@ test_that("bit64::integer64: int64, exactly", {
   skip_if_not_installed("bit64")
   x <- bit64::as.integer64(c("9223372036854775807", "-9223372036854775807", "9007199254740993", "0"))
   t <- as_torch(x)
-  expect_exact(t_dtype(t), "int64")
+  expect_exact(tensor_dtype(t), "int64")
   expected <- py_tensor("[2**63 - 1, -2**63 + 1, 2**53 + 1, 0]", "int64")
   expect_true(t_flag(torch_mod()$equal(t, expected)))
   expect_exact(from_torch(t, int64 = "bit64"), x)
@@ -114,7 +114,7 @@ test_that("data.frame: 2-D rows x columns, promoted to one dtype", {
   skip_if_no_torch()
   t <- as_torch(data.frame(a = c(1.5, 2.5, 3.5), b = c(10, 20, 30)))
   expect_exact(t_shape(t), c(3L, 2L))
-  expect_exact(t_dtype(t), "float32")
+  expect_exact(tensor_dtype(t), "float32")
   expect_exact(t_item(t, c(3, 2)), 30)
   expect_exact(t_item(t, c(1, 1)), 1.5)
 })
@@ -177,12 +177,12 @@ test_that("data frame: integer with NA beside double becomes NaN (NA with float6
   skip_if_no_torch()
   df <- data.frame(a = c(1L, NA, 3L), b = c(0.5, 1.5, NA))
   t <- as_torch(df)
-  expect_exact(t_dtype(t), "float32")
+  expect_exact(tensor_dtype(t), "float32")
   expect_exact(from_torch(t), matrix(c(1, NaN, 3, 0.5, 1.5, NaN), 3))
 
   withr::local_options(torchbridge.float_dtype = "float64")
   t <- as_torch(df)
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_exact(from_torch(t), matrix(c(1, NA, 3, 0.5, 1.5, NA), 3))
 })
 
@@ -257,7 +257,7 @@ test_that("zero-length vectors and dims are allowed", {
 test_that("ALTREP input: 1:n and seq_len(n)", {
   skip_if_no_torch()
   t <- as_torch(1:5)
-  expect_exact(t_dtype(t), "int64")
+  expect_exact(tensor_dtype(t), "int64")
   expect_exact(t_shape(t), 5L)
   expect_exact(from_torch(t), 1:5)
   t <- as_torch(seq_len(7), dtype = "float32")
@@ -282,27 +282,27 @@ test_that("data frame: rows x columns, column j is t[, j-1]", {
   # no columns: an empty float matrix
   t0 <- as_torch(data.frame(row.names = 1:3))
   expect_exact(t_shape(t0), c(3L, 0L))
-  expect_exact(t_dtype(t0), "float32")
+  expect_exact(tensor_dtype(t0), "float32")
   expect_exact(from_torch(t0), matrix(numeric(0), 3, 0))
 })
 
 test_that("data frame: promotion bool < int64 < float", {
   skip_if_no_torch()
   t <- as_torch(data.frame(a = c(TRUE, FALSE)))
-  expect_exact(t_dtype(t), "bool")
+  expect_exact(tensor_dtype(t), "bool")
   expect_exact(from_torch(t), matrix(c(TRUE, FALSE), 2))
 
   t <- as_torch(data.frame(a = c(TRUE, FALSE), b = c(2L, 3L)))
-  expect_exact(t_dtype(t), "int64")
+  expect_exact(tensor_dtype(t), "int64")
   expect_exact(from_torch(t), matrix(c(1L, 0L, 2L, 3L), 2))
 
   t <- as_torch(data.frame(a = c(TRUE, FALSE), b = c(2L, 3L), c = c(0.5, 1)))
-  expect_exact(t_dtype(t), "float32")
+  expect_exact(tensor_dtype(t), "float32")
   expect_exact(from_torch(t), matrix(c(1, 0, 2, 3, 0.5, 1), 2))
 
   withr::local_options(torchbridge.float_dtype = "float64")
   t <- as_torch(data.frame(a = 1L, c = 0.1))
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_exact(from_torch(t), matrix(c(1, 0.1), 1))
 })
 
@@ -310,7 +310,7 @@ test_that("data frame: dtype and requires_grad apply to the whole tensor", {
   skip_if_no_torch()
   df <- data.frame(a = c(TRUE, FALSE), b = c(2L, 3L))
   t <- as_torch(df, dtype = "float64", requires_grad = TRUE)
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_true(t_flag(t$requires_grad))
   expect_error(as_torch(df, requires_grad = TRUE), class = "torchbridge_error_dtype")
   expect_exact(from_torch(as_torch(mtcars[1:3, c("mpg", "cyl")], dtype = "float64")),
@@ -349,7 +349,7 @@ test_that("dtype names torch defines: float, double, long, half, int, short, cfl
   )
   for (nm in names(expected)) {
     t <- as_torch(x, dtype = nm)
-    expect_exact(t_dtype(t), expected[[nm]], info = nm)
+    expect_exact(tensor_dtype(t), expected[[nm]], info = nm)
     back <- from_torch(t)
     want <- switch(expected[[nm]],
       bool = c(TRUE, FALSE, TRUE),
@@ -365,9 +365,9 @@ test_that("dtype as a torch dtype object", {
   skip_if_no_torch()
   torch <- torch_mod()
   t <- as_torch(c(1L, 2L), dtype = torch$float64)
-  expect_exact(t_dtype(t), "float64")
+  expect_exact(tensor_dtype(t), "float64")
   expect_exact(from_torch(t), c(1, 2))
-  expect_exact(t_dtype(as_torch(c(1, 2), dtype = torch$int16)), "int16")
+  expect_exact(tensor_dtype(as_torch(c(1, 2), dtype = torch$int16)), "int16")
 })
 
 test_that("a lost fraction is torchbridge_error_dtype (3.5 -> int64)", {
@@ -410,7 +410,7 @@ test_that("casts to float8 dtypes (names torch defines) work", {
   torch <- torch_mod()
   for (dt in c("float8_e5m2", "float8_e4m3fn")) {
     t <- as_torch(c(1, -2, 0.5), dtype = dt)
-    expect_exact(t_dtype(t), dt, info = dt)
+    expect_exact(tensor_dtype(t), dt, info = dt)
     expect_exact(from_torch(t$to(torch$float32)), c(1, -2, 0.5), info = dt)
   }
 })
@@ -475,8 +475,8 @@ test_that("a tensor is cast with dtype, under the same no-silent-change rules", 
   torch <- torch_mod()
   t <- torch$tensor(list(1, 2.5))
   out <- as_torch(t, dtype = "float64")
-  expect_exact(t_dtype(out), "float64")
-  expect_exact(t_dtype(t), "float32")
+  expect_exact(tensor_dtype(out), "float64")
+  expect_exact(tensor_dtype(t), "float32")
   expect_exact(from_torch(out), c(1, 2.5))
   expect_error(as_torch(t, dtype = "int64"), class = "torchbridge_error_dtype")
   expect_error(as_torch(py_tensor("[300]", "float32"), dtype = "uint8"), class = "torchbridge_error_overflow")
@@ -504,7 +504,7 @@ test_that("a tensor gets requires_grad when asked", {
   expect_error(as_torch(torch$arange(3L), requires_grad = TRUE), class = "torchbridge_error_dtype")
   g2 <- as_torch(torch$arange(3L), dtype = "float32", requires_grad = TRUE)
   expect_true(t_flag(g2$requires_grad))
-  expect_exact(t_dtype(g2), "float32")
+  expect_exact(tensor_dtype(g2), "float32")
 })
 
 # ---- copy-on-modify, both ways ----------------------------------------------
