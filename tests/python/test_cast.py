@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._dtypes import parse
 from torchbridge._cast import cast_into, validate
 from torchbridge._errors import DtypeError, NAError, ValueOverflowError
 
@@ -49,7 +50,7 @@ def test_double_na_or_nan_to_int_or_bool(rmem, target, missing):
     with pytest.raises(NAError) as ei:
         x.from_r(dtype=target)
     e = ei.value
-    name = str(tb.parse(target))[6:]
+    name = str(parse(target))[6:]
     assert e.kind == "na"
     assert e.message == f"Can't convert missing values (NA or NaN) to {name}."
     assert e.bullets == [("x", f"{name} has no missing value."), NA_HINT]
@@ -126,7 +127,7 @@ def test_overflow_to_integer_types(rmem, rtype, values, dtype, found):
     ],
 )
 def test_overflow_to_narrower_floats(rmem, rtype, values, dtype, found, largest):
-    name = str(tb.parse(dtype))[6:]
+    name = str(parse(dtype))[6:]
     with pytest.raises(ValueOverflowError) as ei:
         rmem.vector(rtype, values).from_r(dtype=dtype)
     e = ei.value

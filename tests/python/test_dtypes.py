@@ -5,7 +5,7 @@ import re
 import pytest
 import torch
 
-import torchbridge as tb
+from torchbridge._dtypes import all_names, parse
 from torchbridge import _dtypes as D
 from torchbridge._errors import ArgError, DtypeError, UnsupportedTensorError
 
@@ -54,12 +54,12 @@ def test_r_constants():
     ],
 )
 def test_parse_names(name, dtype):
-    assert tb.parse(name) is dtype
+    assert parse(name) is dtype
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.int64, torch.bool, torch.complex128, torch.uint64])
 def test_parse_returns_dtype_objects_as_they_are(dtype):
-    assert tb.parse(dtype) is dtype
+    assert parse(dtype) is dtype
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_parse_returns_dtype_objects_as_they_are(dtype):
 )
 def test_parse_refuses_unknown_names_listing_the_valid_ones(bad):
     with pytest.raises(DtypeError) as ei:
-        tb.parse(bad)
+        parse(bad)
     e = ei.value
     assert e.kind == "dtype"
     assert e.message == "`dtype` must be a torch dtype or the name of one."
@@ -79,34 +79,34 @@ def test_parse_refuses_unknown_names_listing_the_valid_ones(bad):
 )
 def test_parse_refuses_non_strings(bad, shown):
     with pytest.raises(DtypeError) as ei:
-        tb.parse(bad)
+        parse(bad)
     assert ei.value.bullets[0] == ("x", f"Got an object of type {shown}.")
 
 
 def test_parse_names_the_argument():
     with pytest.raises(DtypeError) as ei:
-        tb.parse("nope", arg="int64_dtype")
+        parse("nope", arg="int64_dtype")
     assert ei.value.message == "`int64_dtype` must be a torch dtype or the name of one."
 
 
 def test_every_name_the_error_lists_is_valid():
     with pytest.raises(DtypeError) as ei:
-        tb.parse("nope")
+        parse("nope")
     listed = re.findall(r'"([^"]+)"', ei.value.bullets[1][1] + ei.value.bullets[2][1])
     assert len(listed) == 20
     for name in listed:
-        assert isinstance(tb.parse(name), torch.dtype)
+        assert isinstance(parse(name), torch.dtype)
 
 
 def test_all_names():
-    names = tb.all_names()
+    names = all_names()
     assert isinstance(names, tuple)
     assert list(names) == sorted(names)
     assert len(set(names)) == len(names)
     for n in ("float32", "float", "double", "half", "short", "int", "long", "cfloat", "cdouble", "bool", "uint64"):
         assert n in names
     for n in names:
-        assert tb.parse(n) is getattr(torch, n)
+        assert parse(n) is getattr(torch, n)
     # exactly the torch attributes that are dtypes
     expected = {n for n in dir(torch) if isinstance(getattr(torch, n, None), torch.dtype)}
     assert set(names) == expected
@@ -226,7 +226,7 @@ def test_r_type_for_unsupported_dtypes(dtype):
 
 
 def test_every_torch_dtype_has_an_r_type_or_a_clear_error():
-    for name in tb.all_names():
+    for name in all_names():
         dt = getattr(torch, name)
         try:
             rtype, storage = D.r_type_for(dt, "integer")

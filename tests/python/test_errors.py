@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._errors import TorchbridgeError
 from torchbridge import _errors as E
 
 
@@ -29,7 +30,7 @@ from torchbridge import _errors as E
 def test_kinds(cls, kind):
     # each kind is the suffix of an R class torchbridge_error_<kind> in ?torchbridge_error
     assert cls.kind == kind
-    assert issubclass(cls, tb.TorchbridgeError) and issubclass(cls, Exception)
+    assert issubclass(cls, TorchbridgeError) and issubclass(cls, Exception)
 
 
 def test_message_and_bullets():
@@ -112,7 +113,7 @@ def test_the_last_error_wins():
     ],
 )
 def test_every_public_entry_point_records_its_error(call, kind):
-    with pytest.raises(tb.TorchbridgeError):
+    with pytest.raises(TorchbridgeError):
         call()
     err = tb.take_last_error()
     assert err["kind"] == kind

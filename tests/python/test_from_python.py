@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import torchbridge as tb
-from torchbridge._errors import InputTypeError
+from torchbridge._errors import InputTypeError, TorchbridgeError
 from torchbridge._from_python import array_tensor
 
 
@@ -294,10 +294,10 @@ def test_from_python_copy_true_owns_contiguous_memory_for_fortran_arrays():
 
 def test_from_python_casts_with_the_checked_cast():
     assert tb.from_python(np.arange(3.0), dtype="float32").dtype == torch.float32
-    with pytest.raises(tb.TorchbridgeError) as ei:
+    with pytest.raises(TorchbridgeError) as ei:
         tb.from_python(np.array([300.0]), dtype="uint8")
     assert ei.value.kind == "overflow"
-    with pytest.raises(tb.TorchbridgeError) as ei:
+    with pytest.raises(TorchbridgeError) as ei:
         tb.from_python(np.array([np.nan]), dtype="int32")
     assert ei.value.kind == "na"
 
@@ -305,7 +305,7 @@ def test_from_python_casts_with_the_checked_cast():
 def test_from_python_requires_grad():
     t = tb.from_python(np.arange(3.0), requires_grad=True)
     assert t.requires_grad and t.is_leaf
-    with pytest.raises(tb.TorchbridgeError) as ei:
+    with pytest.raises(TorchbridgeError) as ei:
         tb.from_python(np.arange(3), requires_grad=True)
     assert ei.value.kind == "dtype"
 

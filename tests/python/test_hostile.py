@@ -12,6 +12,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._devices import resolve
 from torchbridge._errors import (
     DeviceError,
     DtypeError,
@@ -138,16 +139,16 @@ def test_bit_packed_float4_is_not_a_cast_target():
 @pytest.mark.parametrize("spec,expected", [("cpu:0", "cpu"), ("cpu", "cpu"), (torch.device("cpu"), "cpu"),
                                            (torch.device("cpu", 0), "cpu")])
 def test_device_strings_torch_accepts(spec, expected):
-    assert str(tb.resolve(spec)) == expected
+    assert str(resolve(spec)) == expected
 
 
 def test_device_strings_that_name_no_device():
     for spec in ("gpu", "cuda:x", "meta", "CPU", ""):
         with pytest.raises(DeviceError):
-            tb.resolve(spec)
+            resolve(spec)
     if not torch.backends.mps.is_available():
         with pytest.raises(NoGPUError):
-            tb.resolve("mps:0")
+            resolve("mps:0")
 
 
 def test_nested_tensor_preview_does_not_fail():

@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._memory import column_major_strides, view
 
 
 @pytest.mark.parametrize(
@@ -25,17 +26,17 @@ import torchbridge as tb
     ],
 )
 def test_column_major_strides(shape, strides):
-    assert tb.column_major_strides(shape) == strides
+    assert column_major_strides(shape) == strides
 
 
 def test_column_major_strides_take_any_int_sequence():
-    assert tb.column_major_strides((2, 3)) == (1, 2)
-    assert tb.column_major_strides(torch.Size([3, 4])) == (1, 3)
+    assert column_major_strides((2, 3)) == (1, 2)
+    assert column_major_strides(torch.Size([3, 4])) == (1, 3)
 
 
 def test_view_reads_r_memory_with_column_major_strides(rmem):
     x = rmem.double([1.5, 2.5, 3.5, 4.5, 5.5, 6.5], dims=[2, 3])
-    t = tb.view(x.address, x.nbytes, torch.float64, [2, 3], tb.column_major_strides([2, 3]))
+    t = view(x.address, x.nbytes, torch.float64, [2, 3], column_major_strides([2, 3]))
     assert t.dtype == torch.float64
     assert t.shape == (2, 3)
     assert t.stride() == (1, 2)
@@ -56,14 +57,14 @@ def test_view_reads_r_memory_with_column_major_strides(rmem):
 )
 def test_view_reads_each_storage_dtype(rmem, rtype, dtype, values):
     x = rmem.vector(rtype, values)
-    t = tb.view(x.address, x.nbytes, dtype, [4], [1])
+    t = view(x.address, x.nbytes, dtype, [4], [1])
     assert t.dtype == dtype
     assert t.tolist() == values
 
 
 def test_view_is_shared_both_ways(rmem):
     x = rmem.double([1.0, 2.0, 3.0, 4.0], dims=[2, 2])
-    t = tb.view(x.address, x.nbytes, torch.float64, [2, 2], [1, 2])
+    t = view(x.address, x.nbytes, torch.float64, [2, 2], [1, 2])
     x.write([10.0, 20.0, 30.0, 40.0])  # R's memory changes: the view sees it
     assert t.tolist() == [[10.0, 30.0], [20.0, 40.0]]
     t[1, 0] = -1.0  # a write through the view lands in R's memory
@@ -73,13 +74,13 @@ def test_view_is_shared_both_ways(rmem):
 def test_view_refuses_geometry_beyond_the_memory(rmem):
     x = rmem.double([1.0, 2.0])
     with pytest.raises(RuntimeError, match="out of bounds"):
-        tb.view(x.address, x.nbytes, torch.float64, [3], [1])
+        view(x.address, x.nbytes, torch.float64, [3], [1])
 
 
 def test_a_token_is_released_only_when_the_tensor_storage_dies(rmem, no_tokens):
     # Reference counting frees the storage at once: no gc.collect() needed.
     x = rmem.double([1.0, 2.0, 3.0, 4.0])
-    t = tb.view(x.address, x.nbytes, torch.float64, [4], [1], token="17")
+    t = view(x.address, x.nbytes, torch.float64, [4], [1], token="17")
     part = t[1:3]  # shares the storage
     assert tb.take_released() == []
     del t
@@ -92,8 +93,8 @@ def test_a_token_is_released_only_when_the_tensor_storage_dies(rmem, no_tokens):
 
 def test_tokens_come_back_in_release_order(rmem, no_tokens):
     x = rmem.integer([1, 2])
-    a = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token="3")
-    b = tb.view(x.address, x.nbytes, torch.int32, [2], [1], token="1")
+    a = view(x.address, x.nbytes, torch.int32, [2], [1], token="3")
+    b = view(x.address, x.nbytes, torch.int32, [2], [1], token="1")
     del b
     del a
     released = tb.take_released()
@@ -103,7 +104,7 @@ def test_tokens_come_back_in_release_order(rmem, no_tokens):
 
 def test_a_view_without_token_queues_nothing(rmem, no_tokens):
     x = rmem.double([1.0, 2.0])
-    t = tb.view(x.address, x.nbytes, torch.float64, [2], [1])
+    t = view(x.address, x.nbytes, torch.float64, [2], [1])
     del t
     assert tb.take_released() == []
 
@@ -113,6 +114,6 @@ def test_view_accepts_the_address_as_a_decimal_string_beyond_2_31(rmem):
     # string, never as a (possibly wrapped) 32-bit int.
     x = rmem.double([1.0])
     assert int(x.address) > 2**31
-    t = tb.view(x.address, 8, torch.float64, [1], [1])
+    t = view(x.address, 8, torch.float64, [1], [1])
     assert t.data_ptr() == int(x.address)
     assert ctypes.c_double.from_address(t.data_ptr()).value == 1.0

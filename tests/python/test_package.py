@@ -19,10 +19,10 @@ def test_the_bundled_package_is_tested():
 def test_public_names():
     assert tb.__all__ == sorted(tb.__all__)
     assert set(tb.__all__) == {
-        "TorchbridgeError", "all_names", "cast_tensor", "column_major_strides", "cuda_count", "default_device",
-        "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "parse", "plan", "plan_text",
-        "plot_histogram", "plot_kind", "plot_reduce", "resolve", "set_scratch", "take_last_error",
-        "take_released", "unpack", "view",
+        "cast_tensor", "cuda_count", "default_device",
+        "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "plan", "plan_text",
+        "plot_histogram", "plot_kind", "plot_reduce", "set_scratch", "take_last_error",
+        "take_released", "unpack",
         # _from_python, _pt_file, _safetensors: Python objects and files
         "from_python", "plain_kind", "load_pt", "save_pt", "load_safetensors", "save_safetensors", "safetensors_info",
         # _pt_file: tensors packed for knitr's cache; _chunks: tb.r's callbacks into R
@@ -33,6 +33,9 @@ def test_public_names():
     }
     for name in tb.__all__:
         assert getattr(tb, name) is not None
+        # every function R calls records its errors for R (take_last_error hands them over)
+        if name != "take_last_error":
+            assert hasattr(getattr(tb, name), "__wrapped__"), name
     assert isinstance(tb.r, tb._chunks.RVariables)  # for Python chunks, not R
 
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 import torchbridge as tb
-from torchbridge._errors import FileError, NoGPUError, WeightsOnlyError
+from torchbridge._errors import FileError, NoGPUError, TorchbridgeError, WeightsOnlyError
 
 
 def test_load_reads_a_results_dict(tmp_path):
@@ -119,7 +119,7 @@ def test_save_leaves_nothing_behind_when_it_fails(tmp_path):
         def __reduce__(self):
             raise TypeError("no pickling")
 
-    with pytest.raises(tb.TorchbridgeError):
+    with pytest.raises(TorchbridgeError):
         tb.save_pt({"a": Unpicklable()}, str(path))
     assert path.read_bytes() == b"old"
     assert os.listdir(tmp_path) == ["keep.pt"]

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import torchbridge as tb
+from torchbridge._dtypes import parse
 
 INT64_MODE = {"integer64": "bit64"}
 
@@ -125,7 +126,7 @@ def test_round_trip_through_every_dtype(rmem, target, data):
         values = [complex(v) if rtype == "complex" else float(v) if rtype == "double" else v for v in ints]
     x = rmem.vector(rtype, values, dims=dims)
     t = x.from_r(dtype=target)
-    assert t.dtype == tb.parse(target)
+    assert t.dtype == parse(target)
     assert list(t.shape) == (dims if dims is not None else [n])
     back_type, conv = TARGETS[target]
     res = rmem.to_r(t, "double" if target in ("int64", "uint32", "uint64") and data.draw(st.booleans()) else "integer")

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import torchbridge as tb
-from torchbridge._errors import DtypeError, InputTypeError, NAError, NoGPUError
+from torchbridge._errors import DtypeError, InputTypeError, NAError, NoGPUError, TorchbridgeError
 
 NA_SIGNED = struct.unpack("<q", struct.pack("<Q", 0x7FF00000000007A2))[0]
 
@@ -77,7 +77,7 @@ def test_float_dtype_option_is_overridden_by_dtype(rmem):
 
 
 def test_bad_float_dtype_option(rmem):
-    with pytest.raises(tb.TorchbridgeError) as ei:
+    with pytest.raises(TorchbridgeError) as ei:
         rmem.double([1.0]).from_r(float_dtype="int32")
     assert ei.value.kind == "arg"
     assert ei.value.message == "The option `torchbridge.float_dtype` must name a float dtype."
@@ -300,7 +300,7 @@ def test_copy_false_token_is_released_after_a_shared_na_error(rmem, no_tokens):
 )
 def test_copy_false_token_is_released_when_from_r_fails_early(rmem, no_tokens, kwargs):
     x = rmem.integer([1, 2])
-    with pytest.raises(tb.TorchbridgeError):
+    with pytest.raises(TorchbridgeError):
         x.from_r(copy=False, token="9", **kwargs)
     assert tb.take_last_error() is not None
     gc.collect()

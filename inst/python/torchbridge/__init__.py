@@ -10,13 +10,12 @@ dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
 values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
-from ._devices import cuda_count, default_device, devices, resolve
-from ._dtypes import all_names, parse
-from ._errors import TorchbridgeError, take_last_error
+from ._devices import cuda_count, default_device, devices
+from ._errors import take_last_error
 from ._from_python import from_python, plain_kind, unpack
 from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch
 from ._info import info
-from ._memory import column_major_strides, take_released, view
+from ._memory import take_released
 from ._tensor_index import assign, subset
 from ._tensor_math import complex_op, math_op
 from ._tensor_methods import numel, permute, shape, transpose
@@ -30,13 +29,10 @@ from ._safetensors import info as safetensors_info, load as load_safetensors, sa
 from ._to_torch import cast_tensor, from_columns, from_r
 
 __all__ = [
-    "TorchbridgeError",
-    "all_names",
     "any_na",
     "assign",
     "binary",
     "cast_tensor",
-    "column_major_strides",
     "complex_op",
     "cuda_count",
     "default_device",
@@ -58,7 +54,6 @@ __all__ = [
     "na_test",
     "numel",
     "pack_tensor",
-    "parse",
     "permute",
     "plain_kind",
     "plan",
@@ -67,7 +62,6 @@ __all__ = [
     "plot_kind",
     "plot_reduce",
     "preview",
-    "resolve",
     "safetensors_info",
     "save_pt",
     "save_safetensors",
@@ -84,5 +78,4 @@ __all__ = [
     "unary",
     "unpack",
     "unpack_tensor",
-    "view",
 ]

@@ -71,6 +71,7 @@ class RUnavailableError(E.TorchbridgeError):
     kind = "python"
 
 
+@E.record
 def set_r_callbacks(get: Callable[..., Any], assign: Callable[..., Any]) -> None:
     """Called by R when it loads torchbridge: ``get(name, dtype, device)``
     and ``assign(name, value)`` return ``["ok", value]`` or ``["error",

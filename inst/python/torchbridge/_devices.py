@@ -191,5 +191,6 @@ def devices(free_memory: bool = False) -> Dict[str, List[Any]]:
     return cols
 
 
+@record
 def cuda_count() -> int:
     return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0

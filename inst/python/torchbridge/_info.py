@@ -9,8 +9,10 @@ from typing import Any, Dict
 import torch
 
 from ._devices import rocm_build
+from ._errors import record
 
 
+@record
 def info() -> Dict[str, Any]:
     """Versions and builds, without importing NumPy."""
     numpy = None

@@ -16,6 +16,8 @@ from typing import Deque, List, Optional, Sequence, Tuple
 
 import torch
 
+from ._errors import record
+
 _PyBUF_WRITE = 0x200
 
 _from_memory = ctypes.pythonapi.PyMemoryView_FromMemory
@@ -57,6 +59,7 @@ def view(address: str, nbytes: int, dtype: torch.dtype, shape: Sequence[int],
     return flat.as_strided(tuple(shape), tuple(strides))
 
 
+@record
 def take_released() -> List[str]:
     """Tokens of R objects no tensor needs any more (and forget them)."""
     out = []
