@@ -5,7 +5,7 @@ reductions and matrix product, computed by torch on the tensors' device.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -326,13 +326,37 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
     matmul. Integer and logical operands give the default float dtype.
     """
     names = ("x", "y")
-    a, b = as_value(a), as_value(b)
-    values = (a, b)
-    ref = a if isinstance(a, torch.Tensor) else b
-    if not isinstance(ref, torch.Tensor):
+    values = (as_value(a), as_value(b))
+    x, y = _matmul_operands(values, names)
+    nonconf = ShapeError("Can't multiply: the dims are not conformable.",
+                         sides(names, values) + [("i", "The columns of `x` must match the rows of `y`.")])
+    if x.dim() > 2 or y.dim() > 2:
+        if x.dim() == 0 or y.dim() == 0 or x.shape[-1] != y.shape[-2 if y.dim() >= 2 else -1]:
+            raise nonconf
+        try:
+            torch.broadcast_shapes(x.shape[:-2], y.shape[:-2])
+        except RuntimeError:
+            raise nonconf from None
+        X, Y = x, y
+    else:
+        mx, my = _as_r_matrices(x, y)
+        if mx is None or my is None or mx.shape[1] != my.shape[0]:
+            raise nonconf
+        X, Y = mx, my
+    try:
+        return torch.matmul(X, Y)
+    except RuntimeError as e:
+        raise torch_failure(e, "multiply", sides(names, values)) from None
+
+
+def _matmul_operands(values: Tuple[Any, Any], names: Sequence[str]) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Both sides of ``%*%`` as tensors on one device, in one float or
+    complex dtype (an R value takes the tensor's device and dtype rules)."""
+    ref = next((v for v in values if isinstance(v, torch.Tensor)), None)
+    if ref is None:
         raise InputTypeError("`%*%` needs a tensor on one side.", sides(names, values))
 
-    def as_tensor(v):
+    def as_tensor(v: Any) -> torch.Tensor:
         if isinstance(v, torch.Tensor):
             return v
         target = torch.result_type(ref, kind_sample(v))
@@ -343,7 +367,7 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
         except (NAError, ValueOverflowError, DtypeError) as e:
             raise wrap_conversion(e, "%*%", target, names, values) from None
 
-    x, y = as_tensor(a), as_tensor(b)
+    x, y = as_tensor(values[0]), as_tensor(values[1])
     # torch lets a 0-d CPU tensor join elementwise ops only: move it (one value).
     if _is_cpu_scalar(x) and y.device.type != "cpu":
         x = x.to(y.device)
@@ -356,38 +380,19 @@ def matmul(a: Any, b: Any) -> torch.Tensor:
     if _devices_clash(x, y):
         raise DeviceError("Can't multiply tensors on different devices.",
                           sides(names, values) + [("i", "Move one of them first, e.g. with `to_device()`.")])
-    nonconf = ShapeError("Can't multiply: the dims are not conformable.",
-                         sides(names, values) + [("i", "The columns of `x` must match the rows of `y`.")])
-    if x.dim() > 2 or y.dim() > 2:
-        if x.dim() == 0 or y.dim() == 0 or x.shape[-1] != y.shape[-2 if y.dim() >= 2 else -1]:
-            raise nonconf
-        try:
-            torch.broadcast_shapes(x.shape[:-2], y.shape[:-2])
-        except RuntimeError:
-            raise nonconf from None
-        try:
-            return torch.matmul(x, y)
-        except RuntimeError as e:
-            raise torch_failure(e, "multiply", sides(names, values)) from None
+    return x, y
+
+
+def _as_r_matrices(x: torch.Tensor, y: torch.Tensor) -> Tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
+    """R's rule for vectors in ``%*%``: a vector is a row or a column,
+    whichever conforms (None where neither does)."""
     if x.dim() <= 1 and y.dim() <= 1:
         lx, ly = x.numel(), y.numel()
-        X = x.reshape(1, lx)
-        Y = y.reshape(ly, 1) if ly == lx else y.reshape(1, ly)
-    elif x.dim() <= 1:
-        nry = y.shape[0]
-        lx = x.numel()
-        X = x.reshape(1, lx) if lx == nry else x.reshape(lx, 1) if nry == 1 else None
-        Y = y
-    elif y.dim() <= 1:
-        ncx = x.shape[1]
-        ly = y.numel()
-        Y = y.reshape(ly, 1) if ly == ncx else y.reshape(1, ly) if ncx == 1 else None
-        X = x
-    else:
-        X, Y = x, y
-    if X is None or Y is None or X.shape[1] != Y.shape[0]:
-        raise nonconf
-    try:
-        return torch.matmul(X, Y)
-    except RuntimeError as e:
-        raise torch_failure(e, "multiply", sides(names, values)) from None
+        return x.reshape(1, lx), (y.reshape(ly, 1) if ly == lx else y.reshape(1, ly))
+    if x.dim() <= 1:
+        nry, lx = y.shape[0], x.numel()
+        return (x.reshape(1, lx) if lx == nry else x.reshape(lx, 1) if nry == 1 else None), y
+    if y.dim() <= 1:
+        ncx, ly = x.shape[1], y.numel()
+        return x, (y.reshape(ly, 1) if ly == ncx else y.reshape(1, ly) if ncx == 1 else None)
+    return x, y
