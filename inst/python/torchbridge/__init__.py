@@ -10,7 +10,8 @@ dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
 values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
-from ._devices import cuda_count, default_device, devices, resolve
+from ._devices import (cuda_count, cuda_empty_cache, cuda_memory_stats, cuda_synchronize, default_device,
+                       devices, resolve)
 from ._dtypes import all_names, parse
 from ._errors import TorchbridgeError, take_last_error
 from ._from_python import from_python, plain_kind, unpack
@@ -39,6 +40,9 @@ __all__ = [
     "column_major_strides",
     "complex_op",
     "cuda_count",
+    "cuda_empty_cache",
+    "cuda_memory_stats",
+    "cuda_synchronize",
     "default_device",
     "describe",
     "devices",
