@@ -297,3 +297,22 @@ def test_freeing_and_trying_again_after_cuda_out_of_memory(rmem, monkeypatch):
         assert tb.cuda_empty_cache(collect=True) is True
         assert fake.live["cuda:0"] == 0
         assert x.from_r(dtype="float32", device="cuda").sum().item() == 1000.0
+
+
+def test_fill_keeps_the_plan_for_a_second_try_after_out_of_memory(rmem, monkeypatch):
+    import ctypes
+
+    fake = install(monkeypatch, budget=4000 + 100)
+    with fake:
+        t = torch.arange(1000.0).to("cuda:0")  # 4000 bytes; staged as doubles, 8000
+        assert tb.plan(t)[:2] == ("double", "1000")
+        buf = (ctypes.c_double * 1000)()
+        with pytest.raises(torch.OutOfMemoryError):
+            tb.fill(str(ctypes.addressof(buf)))
+        take_last_error()
+        fake.budget = None  # memory freed
+        tb.fill(str(ctypes.addressof(buf)))
+        assert list(buf) == [float(v) for v in range(1000)]
+        with pytest.raises(RuntimeError, match="without plan"):
+            tb.fill(str(ctypes.addressof(buf)))  # done: the plan is gone
+        take_last_error()

@@ -18,7 +18,8 @@ import torch
 
 from . import _dtypes as D
 from ._cast import _signed_minmax
-from ._errors import ValueOverflowError, SizeError, InputTypeError, UnsupportedTensorError, record
+from ._errors import (InputTypeError, SizeError, UnsupportedTensorError, ValueOverflowError, is_out_of_memory,
+                      record)
 from . import _memory
 from ._memory import blocks, column_major_strides, view
 
@@ -182,13 +183,21 @@ def drop_plan() -> None:
 
 @record
 def fill(address: str) -> None:
-    """Copy the planned tensor into the R vector at ``address``."""
+    """Copy the planned tensor into the R vector at ``address``.
+
+    When the device runs out of memory, the plan is kept, so that R can free
+    memory and call :func:`fill` again (or :func:`drop_plan`)."""
     t, storage, shape = _pending["tensor"], _pending["storage"], _pending["shape"]
     _pending["tensor"] = None
     if t is None:
         raise RuntimeError("fill() called without plan()")
-    if t.numel():
-        _write(address, t, storage, shape)
+    try:
+        if t.numel():
+            _write(address, t, storage, shape)
+    except BaseException as e:
+        if is_out_of_memory(e):
+            _pending["tensor"] = t
+        raise
     return None
 
 
