@@ -7,7 +7,7 @@
 #'
 #' R data goes to a GPU in R's own type and layout in one transfer; the cast
 #' and the change to row-major layout then run on the device. Data larger
-#' than 256 MB crosses in pieces of that size, each cast on the device
+#' than 256 MiB (2^28 bytes) crosses in pieces of that size, each cast on the device
 #' straight into its place, so the GPU needs room for the result and one
 #' piece, not for R's copy too (doubles are 8 bytes, float32 4). The same
 #' holds for [from_torch()] of a tensor on a GPU: it is laid out for R on the
