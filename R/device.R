@@ -6,7 +6,14 @@
 #' an R object).
 #'
 #' R data goes to a GPU in R's own type and layout in one transfer; the cast
-#' and the change to row-major layout then run on the device.
+#' and the change to row-major layout then run on the device. Data larger
+#' than 256 MiB (2^28 bytes) crosses in pieces of that size, each cast on the device
+#' straight into its place, so the GPU needs room for the result and one
+#' piece, not for R's copy too (doubles are 8 bytes, float32 4). The same
+#' holds for [from_torch()] of a tensor on a GPU: it is laid out for R on the
+#' device one piece at a time, each piece copied straight into the R vector.
+#' A call that runs out of GPU memory is tried once more after freeing
+#' memory (see [cuda_memory_stats()]).
 #'
 #' @inheritParams as_torch
 #' @param device A device name: `"cpu"`, `"cuda"`, `"cuda:N"`, `"mps"` or
@@ -172,4 +179,81 @@ nan_to_na <- function(x) {
   x <- as.double(x)
   x[is.nan(x)] <- NA_real_
   x
+}
+
+#' CUDA memory, cache and queue
+#'
+#' `cuda_memory_stats()` reports the memory of one CUDA device in bytes:
+#' `allocated` (held by tensors), `reserved` (held by torch's caching
+#' allocator, which keeps freed blocks for reuse; the driver counts them as
+#' used), `peak` (the most allocated since torch started or since
+#' `torch$cuda$reset_peak_memory_stats()`), and the `free` and `total`
+#' memory of the device as the driver reports them (for every process on
+#' it). Asking for free memory creates a CUDA context on a GPU that has none
+#' yet. Without CUDA it is an error of class `torchbridge_error_no_gpu`, and
+#' a device that is not a CUDA device is a `torchbridge_error_device`.
+#'
+#' `cuda_empty_cache()` hands the blocks torch's allocator keeps but no tensor
+#' uses back to the GPUs, for other processes. `cuda_synchronize()` waits
+#' until the device has finished the work queued on it: GPU work is
+#' asynchronous, so time a step between two calls. Both do nothing and
+#' return `FALSE` invisibly where CUDA is absent (`cuda_synchronize()` also
+#' for a `device` that is not a CUDA device, such as `"cpu"`), so code that
+#' uses them runs on any machine; otherwise they return `TRUE` invisibly.
+#'
+#' @section R's garbage collector and GPU memory:
+#' A tensor's memory is freed when its last reference goes, and R drops its
+#' references only when its garbage collector runs: after `rm(x)` the memory
+#' stays in use until R collects, which R does when R needs memory, not when
+#' the GPU does. Run [gc()] and then `cuda_empty_cache()` to free it at once.
+#' torchbridge does so by itself once: when one of its functions fails
+#' because a CUDA GPU is out of memory, it runs `gc()`, empties torch's cache
+#' and tries the call once more (see [torchbridge_error]).
+#'
+#' @param device A CUDA device: `"cuda"` (the current one) or `"cuda:N"`;
+#'   `cuda_synchronize()` takes any device spec (see [default_device()]).
+#' @return `cuda_memory_stats()`: a one-row data frame with columns `device`
+#'   and `allocated`, `reserved`, `peak`, `free`, `total` (doubles, bytes).
+#'   `cuda_empty_cache()`, `cuda_synchronize()`: `TRUE` or `FALSE`,
+#'   invisibly.
+#' @family devices
+#' @export
+#' @examplesIf torchbridge::torch_available() && torchbridge::cuda_is_available()
+#' t <- as_torch(matrix(runif(1e6), 1000), device = "cuda")
+#' cuda_memory_stats()
+#' rm(t)
+#' gc()
+#' cuda_empty_cache()
+#' cuda_memory_stats()[c("allocated", "reserved")]
+cuda_memory_stats <- function(device = "cuda") {
+  call <- rlang::current_env()
+  check_device_arg(device, call, null_ok = FALSE)
+  mod <- bridge(call)
+  s <- reticulate::py_to_r(tb_py(mod$cuda_memory_stats(device), call))
+  data.frame(
+    device = as.character(s$device),
+    allocated = as.double(s$allocated),
+    reserved = as.double(s$reserved),
+    peak = as.double(s$peak),
+    free = as.double(s$free),
+    total = as.double(s$total),
+    stringsAsFactors = FALSE
+  )
+}
+
+#' @rdname cuda_memory_stats
+#' @export
+cuda_empty_cache <- function() {
+  call <- rlang::current_env()
+  mod <- bridge(call)
+  invisible(isTRUE(reticulate::py_to_r(tb_py(mod$cuda_empty_cache(), call))))
+}
+
+#' @rdname cuda_memory_stats
+#' @export
+cuda_synchronize <- function(device = "cuda") {
+  call <- rlang::current_env()
+  check_device_arg(device, call, null_ok = FALSE)
+  mod <- bridge(call)
+  invisible(isTRUE(reticulate::py_to_r(tb_py(mod$cuda_synchronize(device), call))))
 }

@@ -28,6 +28,13 @@
 #' Errors that start in torchbridge's Python code arrive with these classes
 #' too; the Python exception is kept as the error's `parent`.
 #'
+#' A CUDA GPU that runs out of memory gets a second chance: R frees a
+#' tensor's memory only when its garbage collector runs, which it does when R
+#' needs memory, not when the GPU does. So when a torchbridge function fails
+#' because a CUDA (or ROCm) GPU is out of memory, torchbridge runs [gc()],
+#' empties torch's cache of freed blocks ([cuda_empty_cache()]) and tries the
+#' call once more; if that fails too, the `torchbridge_error_torch` says so.
+#'
 #' Warnings have the class `torchbridge_warning` and a subclass:
 #' `torchbridge_warning_precision` when `from_torch(int64 = "double")` meets
 #' values beyond 2^53, or Python ints beyond 2^53 become doubles.
@@ -67,39 +74,79 @@ tb_warn <- function(message, class, ..., call = rlang::caller_env(),
 # Run `expr`, a call into torchbridge's Python module; turn a Python exception
 # into the matching classed R error, with the Python error as parent. A
 # torchbridge error raised in R while evaluating `expr` passes unchanged.
+#
+# When a CUDA GPU ran out of memory, R's garbage collector runs (tensors R no
+# longer refers to are freed only then), torch's cache is emptied, and `expr`
+# is evaluated once more, in the caller's frame: every call into the module is
+# safe to repeat after a failure.
 tb_py <- function(expr, call = rlang::caller_env()) {
+  code <- substitute(expr)
+  env <- parent.frame()
   tryCatch(expr, error = function(e) {
     if (inherits(e, "torchbridge_error")) stop(e)
-    rethrow_python(e, call)
+    info <- python_error_info()
+    if (!is_cuda_oom(e, info)) rethrow_python(e, call, info)
+    free_gpu_memory()
+    tryCatch(eval(code, env), error = function(e2) {
+      if (inherits(e2, "torchbridge_error")) stop(e2)
+      rethrow_python(e2, call, python_error_info(), retried = TRUE)
+    })
   })
 }
 
+# What torchbridge's Python module recorded about its last error (and forget
+# it), or NULL.
+python_error_info <- function() {
+  if (is.null(.tb$module)) return(NULL)
+  tryCatch(reticulate::py_to_r(.tb$module$take_last_error()), error = function(e) NULL)
+}
+
+# Whether a Python error says that a CUDA (or ROCm) GPU is out of memory:
+# torch's own message, or a torchbridge error that quotes it.
+is_cuda_oom <- function(e, info) {
+  texts <- if (is.null(info)) {
+    conditionMessage(e)
+  } else if (identical(info$kind, "torch")) {
+    c(info$python, vapply(info$bullets, function(b) as.character(b[[2]]), ""))
+  }
+  any(grepl("(CUDA|HIP) out of memory", texts))
+}
+
+# Free what R's lazy garbage collector still holds on the GPU, and torch's
+# cached blocks.
+free_gpu_memory <- function() {
+  gc(verbose = FALSE)
+  tryCatch(.tb$module$cuda_empty_cache(collect = TRUE), error = function(e) python_error_info())
+  invisible()
+}
+
+retried_bullet <- c(
+  i = "torchbridge ran R's garbage collector ({.fn gc}) and emptied torch's cache, then tried once more."
+)
+
 cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)
 
-rethrow_python <- function(e, call) {
+rethrow_python <- function(e, call, info = python_error_info(), retried = FALSE) {
   if (grepl("object is from previous session", conditionMessage(e), fixed = TRUE)) stale_abort(call)
-  info <- tryCatch(
-    reticulate::py_to_r(.tb$module$take_last_error()),
-    error = function(e2) NULL
-  )
+  extra <- if (retried) retried_bullet
   if (is.null(info)) {
     first <- strsplit(conditionMessage(e), "\n", fixed = TRUE)[[1]][1]
     tb_abort(
-      c("torch raised an error.", x = cli_escape(first)),
+      c("torch raised an error.", x = cli_escape(first), extra),
       "torch", call = call, parent = e
     )
   }
   if (is.null(info$message)) {
     first <- strsplit(info$python, "\n", fixed = TRUE)[[1]][1]
     tb_abort(
-      c("torch raised an error.", x = cli_escape(first)),
+      c("torch raised an error.", x = cli_escape(first), extra),
       info$kind, call = call, parent = python_condition(info$python)
     )
   }
   bullets <- vapply(info$bullets, function(b) cli_escape(b[[2]]), "")
   names(bullets) <- vapply(info$bullets, function(b) b[[1]], "")
   tb_abort(
-    c(cli_escape(info$message), bullets), info$kind,
+    c(cli_escape(info$message), bullets, extra), info$kind,
     call = call, parent = python_condition(info$python)
   )
 }

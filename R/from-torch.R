@@ -101,7 +101,10 @@ tensor_to_r <- function(x, mod, int64, call) {
       mod$drop_plan() # the planned tensor must not stay pinned
       alloc_error(plan, e, call)
     })
-    tb_py(mod$fill(.Call(tb_address, out)), call)
+    tryCatch(tb_py(mod$fill(.Call(tb_address, out)), call), error = function(e) {
+      try(mod$drop_plan(), silent = TRUE) # kept for a second try after running out of memory
+      stop(e)
+    })
   }
   if (plan[[1]] == "integer64") class(out) <- "integer64"
   if (plan[[4]] == "1") {

@@ -319,8 +319,8 @@ ROOT = Path(__file__).resolve().parents[2]
 BROKEN = {
     "row-major staging for GPU -> R": (
         "_from_torch.py",
-        "staged = torch.empty_strided(tuple(shape), column_major_strides(shape),",
-        "staged = torch.empty(tuple(shape),",
+        "staged = torch.empty_strided(tuple(shape), strides, dtype=stage,",
+        "staged = torch.empty(tuple(shape), dtype=stage,",
         "test_from_cuda_is_one_copy_into_r and float32-t",
     ),
     "a host-side cast before R -> GPU": (

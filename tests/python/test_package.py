@@ -23,6 +23,8 @@ def test_public_names():
         "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "plan", "plan_text",
         "plot_histogram", "plot_kind", "plot_reduce", "set_scratch", "take_last_error",
         "take_released", "unpack",
+        # _devices: CUDA's memory and queue
+        "cuda_empty_cache", "cuda_memory_stats", "cuda_synchronize",
         # _from_python, _pt_file, _safetensors: Python objects and files
         "from_python", "plain_kind", "load_pt", "save_pt", "load_safetensors", "save_safetensors", "safetensors_info",
         # _pt_file: tensors packed for knitr's cache; _chunks: tb.r's callbacks into R

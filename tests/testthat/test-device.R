@@ -421,3 +421,56 @@ test_that("device names torch accepts work; to_device() needs a device", {
   expect_error(to_device(c(1, 2)), class = "torchbridge_error_arg")
   expect_snapshot(to_device(c(1, 2)), error = TRUE)
 })
+
+# cuda_memory_stats(), cuda_empty_cache(), cuda_synchronize() ------------------
+
+test_that("without CUDA, cuda_empty_cache() and cuda_synchronize() do nothing and return FALSE invisibly", {
+  skip_if_cuda()
+  expect_invisible(cuda_empty_cache())
+  expect_false(cuda_empty_cache())
+  expect_invisible(cuda_synchronize())
+  expect_false(cuda_synchronize())
+  expect_false(cuda_synchronize("cuda:1"))
+  expect_false(cuda_synchronize("cpu"))
+  expect_false(cuda_synchronize(default_device("auto")))
+})
+
+test_that("cuda_synchronize() still checks its device", {
+  skip_if_no_torch()
+  expect_tb_error(rlang::catch_cnd(cuda_synchronize("gpu")), "device")
+  expect_tb_error(rlang::catch_cnd(cuda_synchronize(1)), "device")
+  expect_identical(rlang::call_name(rlang::catch_cnd(cuda_synchronize("gpu"))$call), "cuda_synchronize")
+})
+
+test_that("without CUDA, cuda_memory_stats() is a torchbridge_error_no_gpu that says why", {
+  skip_if_cuda()
+  err <- rlang::catch_cnd(cuda_memory_stats())
+  expect_tb_error(err, "no_gpu")
+  expect_identical(rlang::call_name(err$call), "cuda_memory_stats")
+  expect_match(conditionMessage(err), "Can't use device \"cuda\": CUDA is not available.", fixed = TRUE)
+  expect_tb_error(rlang::catch_cnd(cuda_memory_stats(NA)), "device")
+})
+
+test_that("cuda_memory_stats() needs a CUDA device", {
+  skip_if_no_torch()
+  err <- rlang::catch_cnd(cuda_memory_stats("cpu"))
+  expect_tb_error(err, "device")
+  expect_match(conditionMessage(err), "must be a CUDA device", fixed = TRUE)
+})
+
+test_that("cuda_memory_stats() reports a CUDA device's memory in bytes", {
+  skip_if_no_cuda()
+  t <- as_torch(matrix(runif(1e5), 100), device = "cuda")
+  s <- cuda_memory_stats()
+  expect_identical(names(s), c("device", "allocated", "reserved", "peak", "free", "total"))
+  expect_identical(nrow(s), 1L)
+  expect_gte(s$allocated, 4e5)
+  expect_gte(s$reserved, s$allocated)
+  expect_gte(s$peak, s$allocated)
+  expect_gt(s$total, s$free)
+  expect_identical(cuda_synchronize(), TRUE)
+  rm(t)
+  gc()
+  expect_identical(cuda_empty_cache(), TRUE)
+  expect_lt(cuda_memory_stats()$allocated, s$allocated)
+})

@@ -10,7 +10,7 @@ dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
 values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
-from ._devices import cuda_count, default_device, devices
+from ._devices import cuda_count, cuda_empty_cache, cuda_memory_stats, cuda_synchronize, default_device, devices
 from ._errors import take_last_error
 from ._from_python import from_python, plain_kind, unpack
 from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch
@@ -35,6 +35,9 @@ __all__ = [
     "cast_tensor",
     "complex_op",
     "cuda_count",
+    "cuda_empty_cache",
+    "cuda_memory_stats",
+    "cuda_synchronize",
     "default_device",
     "describe",
     "devices",

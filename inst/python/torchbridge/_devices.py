@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 from typing import Any, Dict, List
@@ -194,3 +195,61 @@ def devices(free_memory: bool = False) -> Dict[str, List[Any]]:
 @record
 def cuda_count() -> int:
     return int(torch.cuda.device_count()) if torch.cuda.is_available() else 0
+
+
+def _cuda_device(spec: Any, what: str) -> torch.device:
+    """``spec`` as a CUDA device with its index (NoGPUError without CUDA)."""
+    dev = resolve(spec)
+    if dev.type != "cuda":
+        raise DeviceError(
+            f"`device` must be a CUDA device for {what}.",
+            [("x", f"Got {str(spec)!r}, which is {dev.type}."), ("i", 'Use "cuda" or "cuda:N".')],
+        )
+    return torch.device("cuda", torch.cuda.current_device() if dev.index is None else dev.index)
+
+
+@record
+def cuda_memory_stats(device: Any = "cuda") -> Dict[str, Any]:
+    """Memory of one CUDA device, in bytes: what torch's tensors use
+    (``allocated``), what torch's caching allocator holds (``reserved``),
+    the most allocated since the start or the last reset (``peak``), and the
+    device's ``free`` and ``total`` memory as the driver reports them.
+    Asking for free memory makes a CUDA context on a GPU that has none."""
+    dev = _cuda_device(device, "`cuda_memory_stats()`")
+    stats = torch.cuda.memory_stats(dev)
+    free, total = torch.cuda.mem_get_info(dev)
+    return {
+        "device": str(dev),
+        "allocated": float(stats.get("allocated_bytes.all.current", 0)),
+        "reserved": float(stats.get("reserved_bytes.all.current", 0)),
+        "peak": float(stats.get("allocated_bytes.all.peak", 0)),
+        "free": float(free),
+        "total": float(total),
+    }
+
+
+@record
+def cuda_empty_cache(collect: bool = False) -> bool:
+    """Hand the memory torch's caching allocator holds but no tensor uses
+    back to the GPUs; with ``collect``, run Python's garbage collector first
+    (tensors in reference cycles). False (and nothing done) without CUDA."""
+    if not torch.cuda.is_available():
+        return False
+    if collect:
+        gc.collect()
+    torch.cuda.empty_cache()
+    return True
+
+
+@record
+def cuda_synchronize(device: Any = "cuda") -> bool:
+    """Wait until the CUDA device has finished its queued work. False (and
+    nothing done) where CUDA is absent or ``device`` is not a CUDA device."""
+    try:
+        dev = resolve(device)
+    except NoGPUError:
+        return False
+    if dev.type != "cuda":
+        return False
+    torch.cuda.synchronize(dev)
+    return True

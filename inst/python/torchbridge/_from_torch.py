@@ -5,7 +5,9 @@ dims); R allocates an uninitialised vector and hands its address to
 :func:`fill`, which views it with R's dtype and column-major strides and
 fills it with one ``copy_`` (cast and transpose fused). A tensor on a GPU is
 first turned into R's dtype and layout on the device, then copied to the R
-vector in one device-to-host transfer.
+vector in one device-to-host transfer; a large one piece by piece (at most
+``_memory.CHUNK_BYTES`` staged on the device at a time), each piece
+straight into its place in the R vector.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import torch
 
 from . import _dtypes as D
 from ._cast import _signed_minmax
-from ._errors import ValueOverflowError, SizeError, InputTypeError, UnsupportedTensorError, record
-from ._memory import column_major_strides, view
+from ._errors import (InputTypeError, SizeError, UnsupportedTensorError, ValueOverflowError, is_out_of_memory,
+                      record)
+from . import _memory
+from ._memory import blocks, column_major_strides, view
 
 _pending: Dict[str, Any] = {"tensor": None, "storage": None, "shape": None}
 #: A small R raw vector that R keeps for small results (see set_scratch()).
@@ -134,10 +138,6 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
     _check_unsupported(x)
     rtype, storage = D.r_type_for(x.dtype, int64)
     t = x.detach()
-    if t.is_conj():
-        t = t.resolve_conj()
-    if t.is_neg():
-        t = t.resolve_neg()
     _pending["tensor"] = None  # a failed plan leaves nothing behind
     shape = list(t.shape)
     for d in (shape if len(shape) >= 2 else []):  # a plain vector needs no dims
@@ -148,14 +148,12 @@ def plan(x: Any, int64: str = "integer") -> Tuple[str, str, Optional[List[int]],
             )
     if t.device.type == "mps" and storage == torch.float64:
         t = t.cpu()  # MPS has no float64: cast on the CPU while filling
+    if t.device.type == "cpu":  # on a device, staging resolves them piece by piece
+        if t.is_conj():
+            t = t.resolve_conj()
+        if t.is_neg():
+            t = t.resolve_neg()
     warn = _check_values(t, rtype, int64)
-    if t.device.type != "cpu":
-        # On the device: R's dtype in R's layout, so the transfer is one copy.
-        staged = torch.empty_strided(tuple(shape), column_major_strides(shape),
-                                     dtype=torch.complex128 if rtype == "complex" else storage,
-                                     device=t.device)
-        staged.copy_(t)
-        t = staged
     dims = shape if len(shape) >= 2 else None
     n = t.numel()
     nbytes = n * (16 if rtype == "complex" else storage.itemsize)
@@ -185,18 +183,57 @@ def drop_plan() -> None:
 
 @record
 def fill(address: str) -> None:
-    """Copy the planned tensor into the R vector at ``address``."""
+    """Copy the planned tensor into the R vector at ``address``.
+
+    When the device runs out of memory, the plan is kept, so that R can free
+    memory and call :func:`fill` again (or :func:`drop_plan`)."""
     t, storage, shape = _pending["tensor"], _pending["storage"], _pending["shape"]
     _pending["tensor"] = None
     if t is None:
         raise RuntimeError("fill() called without plan()")
-    if t.numel():
-        _write(address, t, storage, shape)
+    try:
+        if t.numel():
+            _write(address, t, storage, shape)
+    except BaseException as e:
+        if is_out_of_memory(e):
+            _pending["tensor"] = t
+        raise
     return None
 
 
 def _write(address: str, t: torch.Tensor, storage: torch.dtype, shape: List[int]) -> None:
-    """Copy ``t`` into R memory at ``address`` in R's dtype and layout."""
+    """Copy ``t`` into R memory at ``address`` in R's dtype and layout.
+
+    From a GPU, each piece of R's memory (:func:`_memory.blocks`) is first
+    made in R's dtype and layout on the device, unless the tensor has them
+    already, so that what crosses is one plain copy into its place.
+    """
+    if t.device.type == "cpu":
+        _copy_to_r(address, t, storage, shape)
+        return
+    stage = torch.complex128 if t.is_complex() else storage
+    itemsize = stage.itemsize
+    for index, piece, offset in blocks(shape, itemsize, _memory.CHUNK_BYTES):
+        _write_piece(str(int(address) + offset * itemsize), t[index] if index else t, stage, storage, piece)
+
+
+def _write_piece(address: str, src: torch.Tensor, stage: torch.dtype, storage: torch.dtype,
+                 shape: List[int]) -> None:
+    strides = column_major_strides(shape)
+    ready = (src.dtype == stage and not src.is_conj() and not src.is_neg()
+             and all(d == 1 or s == c for d, s, c in zip(shape, src.stride(), strides)))
+    if not ready:
+        # On the device: R's dtype in R's layout, so the transfer is one copy.
+        staged = torch.empty_strided(tuple(shape), strides, dtype=stage, device=src.device)
+        staged.copy_(src)
+        src = staged
+    elif src.dim():
+        src = src.as_strided(tuple(shape), strides)  # the same elements; size-1 dims' strides as R's
+    _copy_to_r(address, src, storage, shape)
+
+
+def _copy_to_r(address: str, t: torch.Tensor, storage: torch.dtype, shape: List[int]) -> None:
+    """One ``copy_`` of ``t`` into R memory at ``address`` (column-major)."""
     n = t.numel()
     strides = column_major_strides(shape)
     if t.is_complex():

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import itertools
 import weakref
-from typing import Deque, List, Optional, Sequence, Tuple
+from typing import Deque, Iterator, List, Optional, Sequence, Tuple
 
 import torch
 
@@ -37,6 +38,41 @@ def column_major_strides(shape: Sequence[int]) -> Tuple[int, ...]:
         strides.append(step)
         step *= max(int(d), 1)
     return tuple(strides)
+
+
+#: The most bytes of R data staged on a GPU at once (see :func:`blocks`):
+#: R -> GPU sends R's bytes in pieces of this size and casts each into its
+#: place in the result; GPU -> R stages R's dtype and layout piece by piece.
+#: Tests lower it.
+CHUNK_BYTES = 256 * 2**20
+
+
+def blocks(shape: Sequence[int], itemsize: int, chunk_bytes: int) -> Iterator[Tuple[tuple, List[int], int]]:
+    """Split a column-major array of ``shape`` into pieces that are each one
+    contiguous run of its memory, of at most ``chunk_bytes`` (at least one
+    element), in memory order.
+
+    Yields ``(index, piece_shape, offset)``: ``index`` selects the piece in a
+    tensor of ``shape`` (full leading dims, a range of one dim, single
+    positions of the later ones, so a piece keeps the tensor's number of
+    dims); ``offset`` is where the piece starts in the memory, in elements.
+    """
+    shape = [int(d) for d in shape]
+    if not shape or 0 in shape:
+        yield (), shape, 0
+        return
+    strides = column_major_strides(shape)
+    k = 0  # the dim to cut: the last one whose leading dims fit in a piece
+    while k + 1 < len(shape) and strides[k + 1] * itemsize <= chunk_bytes:
+        k += 1
+    step = max(1, chunk_bytes // (strides[k] * itemsize))
+    for rev in itertools.product(*(range(d) for d in reversed(shape[k + 1:]))):
+        later = rev[::-1]  # the first of the later dims varies fastest, as in memory
+        base = sum(i * s for i, s in zip(later, strides[k + 1:]))
+        for a in range(0, shape[k], step):
+            b = min(a + step, shape[k])
+            index = (slice(None),) * k + (slice(a, b),) + tuple(slice(i, i + 1) for i in later)
+            yield index, shape[:k] + [b - a] + [1] * len(later), base + a * strides[k]
 
 
 def view(address: str, nbytes: int, dtype: torch.dtype, shape: Sequence[int],

@@ -4,21 +4,25 @@ R hands over the address of a vector's data with its R type, length and
 dims. torch views that memory with R's dtype and column-major strides, and a
 single ``copy_`` into a fresh row-major tensor does the cast and the layout
 change at once. On a GPU the view is first sent as it is (one transfer), and
-the cast and layout change happen on the device.
+the cast and layout change happen on the device; a large vector is sent in
+pieces of R's memory (at most ``_memory.CHUNK_BYTES`` on the device at a
+time), each cast straight into its place in the result.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, List, Optional, Sequence
 
 import torch
 
 from . import _dtypes as D
+from . import _memory
 from ._cast import cast_into, checked_cast, validate
 from ._devices import check_dtype_on, resolve
 from ._errors import DtypeError, InputTypeError, record
 from ._from_torch import check_storage
-from ._memory import _released, column_major_strides, view
+from ._memory import _released, blocks, column_major_strides, view
 
 
 def _r_view(address: str, rtype: str, length: int, shape: Sequence[int],
@@ -119,9 +123,29 @@ def _from_r(address, rtype, n, shape, dtype, float_dtype, device, requires_grad,
         out = cast_into(src, target, shape, sentinel, pairs=pairs, flat=_flat(src, n, pairs)).to(dev)
         return _finish(out, requires_grad)
     if dev.type != "cpu":
-        src = src.to(dev)  # R's dtype and layout: one transfer, then work on the device
+        return _finish(_to_device(address, rtype, shape, target, dev, sentinel), requires_grad)
     out = cast_into(src, target, shape, sentinel, pairs=pairs, flat=_flat(src, n, pairs))
     return _finish(out, requires_grad)
+
+
+def _to_device(address: str, rtype: str, shape: List[int], target: torch.dtype, dev: torch.device,
+               sentinel: Optional[int], out: Optional[torch.Tensor] = None) -> torch.Tensor:
+    """R's values at ``address`` in a new ``target`` tensor on ``dev`` (or in
+    ``out``): R's bytes cross in R's dtype and layout, one piece of R's
+    memory at a time (:func:`_memory.blocks`), and each piece is checked and
+    cast on the device straight into its place."""
+    if out is None:
+        out = torch.empty(tuple(shape), dtype=target, device=dev)
+    pairs = rtype == "complex"
+    itemsize = D.R_STORAGE[rtype].itemsize * (2 if pairs else 1)
+    for index, piece, offset in blocks(shape, itemsize, _memory.CHUNK_BYTES):
+        n = math.prod(piece)
+        src = _r_view(str(int(address) + offset * itemsize), rtype, n, piece)
+        src = src.to(dev)  # R's dtype and layout: one transfer, then work on the device
+        cast_into(src, target, piece, sentinel, pairs=pairs, out=out[index] if index else out,
+                  flat=_flat(src, n, pairs))
+        del src
+    return out
 
 
 def _flat(src: torch.Tensor, n: int, pairs: bool) -> Optional[torch.Tensor]:
@@ -165,7 +189,8 @@ def from_columns(addresses: List[str], rtypes: List[str], nrow: str,
             out[:, j].copy_(cast_into(src, target, [n], sentinel, pairs=pairs))
             continue
         if dev.type != "cpu":
-            src = src.to(dev)
+            _to_device(addr, rtype, [n], target, dev, sentinel, out=out[:, j])
+            continue
         cast_into(src, target, [n], sentinel, pairs=pairs, out=out[:, j])
     return _finish(out, requires_grad)
 
