@@ -34,6 +34,22 @@
 #'   next call starts clean; a virtualenv that was there before is never
 #'   removed.
 #'
+#' @section reticulate 1.41 and later: These versions of reticulate
+#'   recommend that packages declare their Python requirements with
+#'   `reticulate::py_require()`, and provide them in an ephemeral
+#'   environment of their own. torchbridge does that where it can: when it
+#'   starts Python and no Python was chosen (no `TORCHBRIDGE_PYTHON`, no
+#'   `RETICULATE_PYTHON`, no `r-torchbridge` virtualenv), or when
+#'   `RETICULATE_PYTHON` is `"managed"`, it declares `torch` and
+#'   `safetensors` with `py_require()`, so torchbridge works without
+#'   `install_torch()`. That environment gets the build of torch that PyPI
+#'   has for the platform (on Linux, a CUDA build of several GB).
+#'
+#'   `install_torch()` still makes the `r-torchbridge` virtualenv, with any
+#'   reticulate: it is the way to choose the build (`cuda`) and the version,
+#'   and to keep them from one session to the next. Once it exists,
+#'   torchbridge uses it and declares nothing.
+#'
 #' @param envname The virtualenv's name (under reticulate's virtualenv root,
 #'   usually `~/.virtualenvs`) or path.
 #' @param version The torch version, e.g. `"2.13.0"`; `NULL` for the newest.
@@ -295,4 +311,40 @@ torch_installed <- function(envname, version = NULL, tag = NULL) {
 numpy_below_2 <- function(envname) {
   found <- installed_version(envname, "numpy")
   !is.null(found) && package_version(found) < "2"
+}
+
+# reticulate 1.41 and later: Python requirements declared with py_require()
+# are provided in reticulate's ephemeral environment when no other Python
+# is chosen. choose_python() declares torchbridge's there (see "reticulate
+# 1.41 and later" in ?install_torch).
+use_py_require <- function(reticulate_version = utils::packageVersion("reticulate")) {
+  package_version(reticulate_version) >= "1.41"
+}
+
+torch_requirements <- c("torch", "safetensors")
+
+# Declares torch_requirements through `require` (reticulate::py_require(),
+# looked up at run time: older reticulate has none) where reticulate has it.
+# Returns whether it did.
+declare_python_requirements <- function(reticulate_version = utils::packageVersion("reticulate"),
+                                        require = NULL) {
+  if (!use_py_require(reticulate_version)) return(FALSE)
+  require <- require %||% getExportedValue("reticulate", "py_require")
+  require(torch_requirements)
+  TRUE
+}
+
+# The mlverse torch R package brings its own libtorch; two builds of
+# libtorch in one process crash it unless their versions match exactly.
+# Warns once per session, before torchbridge starts Python's torch.
+warn_mlverse_torch <- function(loaded = isNamespaceLoaded("torch"), call = rlang::caller_env()) {
+  if (!isTRUE(loaded) || isTRUE(.tb$warned_mlverse)) return(invisible(FALSE))
+  .tb$warned_mlverse <- TRUE
+  r_torch <- tryCatch(as.character(utils::packageVersion("torch")), error = function(e) "?")
+  tb_warn(c(
+    "The R package {.pkg torch} ({r_torch}) is loaded, and torchbridge is starting Python's {.pkg torch}.",
+    i = "Each brings its own libtorch, and two libtorch builds in one R process crash it unless their versions match exactly.",
+    i = "Use one of them per R session, or install the Python torch of the same libtorch version with {.run torchbridge::install_torch()}."
+  ), "mlverse_torch", call = call)
+  invisible(TRUE)
 }

@@ -495,3 +495,103 @@ test_that("driver_cuda_version() reads nvidia-smi's header", {
   expect_identical(torchbridge:::driver_cuda_version(character()), NA_character_)
 })
 
+# py_require() ----------------------------------------------------------------
+
+test_that("py_require() is used from reticulate 1.41 on", {
+  use <- torchbridge:::use_py_require
+  expect_false(use("1.28"))
+  expect_false(use("1.40.1"))
+  expect_true(use("1.41.0"))
+  expect_true(use(package_version("1.46.0.9000")))
+  expect_identical(use(), utils::packageVersion("reticulate") >= "1.41")
+})
+
+test_that("declare_python_requirements() declares torch and safetensors where reticulate can", {
+  asked <- list()
+  require <- function(packages) asked[[length(asked) + 1L]] <<- packages
+  expect_false(torchbridge:::declare_python_requirements("1.28", require))
+  expect_identical(asked, list())
+  expect_true(torchbridge:::declare_python_requirements("1.41.0", require))
+  expect_identical(asked, list(c("torch", "safetensors")))
+})
+
+test_that("choose_python() declares the requirements only when no other Python is chosen", {
+  skip_on_cran()
+  empty_root <- withr::local_tempdir("tb-no-venvs-")
+  # In the child, reticulate counts as 1.41 and py_require() records.
+  declared_report <- function() {
+    declared <- new.env()
+    declared$packages <- NULL
+    suppressMessages(trace(
+      "declare_python_requirements", where = asNamespace("torchbridge"), print = FALSE,
+      tracer = bquote({
+        reticulate_version <- "1.41.0"
+        require <- function(packages) assign("packages", packages, envir = .(declared))
+      })
+    ))
+    torchbridge:::choose_python()
+    list(reason = torchbridge:::.tb$reason, packages = declared$packages, started = reticulate::py_available())
+  }
+  fresh <- start_fresh_r(declared_report, env = c(
+    TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = NA, WORKON_HOME = empty_root
+  ))
+  managed <- start_fresh_r(declared_report, env = c(
+    TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = "managed", WORKON_HOME = empty_root
+  ))
+  chosen <- start_fresh_r(declared_report, env = c(
+    TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = "/no/such/python", WORKON_HOME = empty_root
+  ))
+  expect_identical(fresh_r_result(fresh), list(
+    reason = "reticulate's default, with torch declared by py_require()",
+    packages = c("torch", "safetensors"), started = FALSE
+  ))
+  expect_identical(fresh_r_result(managed), list(
+    reason = "RETICULATE_PYTHON", packages = c("torch", "safetensors"), started = FALSE
+  ))
+  expect_identical(fresh_r_result(chosen), list(reason = "RETICULATE_PYTHON", packages = NULL, started = FALSE))
+})
+
+# Two libtorch builds --------------------------------------------------------------
+
+test_that("warn_mlverse_torch() warns once, with its class", {
+  old <- torchbridge:::.tb$warned_mlverse
+  withr::defer(assign("warned_mlverse", old, envir = torchbridge:::.tb))
+  assign("warned_mlverse", NULL, envir = torchbridge:::.tb)
+  warn <- torchbridge:::warn_mlverse_torch
+  expect_silent(warn(loaded = FALSE))
+  w <- expect_warning(warn(loaded = TRUE, call = rlang::call2("as_torch")),
+                      class = "torchbridge_warning_mlverse_torch")
+  expect_identical(
+    class(w),
+    c("torchbridge_warning_mlverse_torch", "torchbridge_warning", "rlang_warning", "warning", "condition")
+  )
+  expect_match(conditionMessage(w), "libtorch", fixed = TRUE)
+  expect_identical(rlang::call_name(w$call), "as_torch")
+  expect_silent(warn(loaded = TRUE))
+})
+
+test_that("torchbridge warns before it starts Python's torch when the R package torch is loaded", {
+  skip_on_cran()
+  venv_with_torch()
+  out <- in_fresh_r(function() {
+    # The R package torch counts as loaded.
+    suppressMessages(trace(
+      "warn_mlverse_torch", where = asNamespace("torchbridge"), print = FALSE,
+      tracer = quote(loaded <- TRUE)
+    ))
+    seen <- list()
+    withCallingHandlers(
+      {
+        torchbridge::as_torch(1)
+        torchbridge::as_torch(2)
+      },
+      torchbridge_warning_mlverse_torch = function(w) {
+        seen[[length(seen) + 1L]] <<- list(class = class(w)[[1]], python = reticulate::py_available())
+        invokeRestart("muffleWarning")
+      }
+    )
+    seen
+  }, env = c(TORCHBRIDGE_PYTHON = NA, RETICULATE_PYTHON = NA))
+  # Once, before Python started.
+  expect_identical(out, list(list(class = "torchbridge_warning_mlverse_torch", python = FALSE)))
+})
