@@ -22,11 +22,12 @@ all: test
 	@touch $@
 
 # The r-torchbridge virtualenv through install_torch(); quick when present.
-# Always run, so every test run goes through the real install path.
+# Always run, so every test run goes through the real install path. pip's
+# output goes to .stamp-python.log; only the script's "setup: " lines show,
+# and on a failure the end of the log.
 setup: .stamp-install
-	@Rscript tools/setup-python.R > .stamp-python.log 2>&1 || { cat .stamp-python.log; exit 1; }
-	@grep -v '^/' .stamp-python.log || true
-	@tail -n 1 .stamp-python.log > .stamp-python
+	@{ Rscript tools/setup-python.R .stamp-python 2>&1; echo "setup-status: $$?"; } | tee .stamp-python.log | sed -un 's/^setup: //p'
+	@grep -qx 'setup-status: 0' .stamp-python.log || { echo "Setting up Python failed. The end of .stamp-python.log, which has all of pip's output:"; grep -v '^setup' .stamp-python.log | tail -n 15; exit 1; }
 
 test: setup
 	@bash tools/run-tests.sh

@@ -37,7 +37,11 @@
 #'
 #' Warnings have the class `torchbridge_warning` and a subclass:
 #' `torchbridge_warning_precision` when `from_torch(int64 = "double")` meets
-#' values beyond 2^53, or Python ints beyond 2^53 become doubles.
+#' values beyond 2^53, or Python ints beyond 2^53 become doubles;
+#' `torchbridge_warning_mlverse_torch`, once per session, when torchbridge
+#' starts Python's torch while the R package torch (mlverse) is loaded: each
+#' brings its own libtorch, and two builds in one process crash it unless
+#' their versions match exactly.
 #'
 #' Messages have the class `torchbridge_message` and a subclass:
 #' `torchbridge_message_plot` when `autoplot()` reduces a tensor before

@@ -20,6 +20,7 @@ tb_method <- function(name, call = rlang::caller_env()) {
 }
 
 load_bridge <- function(call) {
+  warn_mlverse_torch(call = call)
   tryCatch(choose_python(), error = function(e) {
     if (nzchar(Sys.getenv("TORCHBRIDGE_PYTHON"))) {
       msg <- c(
@@ -118,7 +119,9 @@ same_file <- function(a, b) {
 }
 
 # Python discovery, in order: TORCHBRIDGE_PYTHON, RETICULATE_PYTHON, the
-# virtualenv "r-torchbridge", reticulate's default. Records why.
+# virtualenv "r-torchbridge", reticulate's default (where reticulate has
+# py_require(), with torch and safetensors declared for its ephemeral
+# environment). Records why.
 choose_python <- function() {
   if (reticulate::py_available(initialize = FALSE)) {
     .tb$reason <- .tb$reason %||% "Python was already started in this R session"
@@ -131,10 +134,14 @@ choose_python <- function() {
     Sys.setenv(RETICULATE_PYTHON = tb_python)
     .tb$reason <- "TORCHBRIDGE_PYTHON"
   } else if (nzchar(Sys.getenv("RETICULATE_PYTHON"))) {
+    # "managed": reticulate's ephemeral environment, made from py_require().
+    if (identical(Sys.getenv("RETICULATE_PYTHON"), "managed")) declare_python_requirements()
     .tb$reason <- "RETICULATE_PYTHON"
   } else if (reticulate::virtualenv_exists("r-torchbridge")) {
     reticulate::use_virtualenv("r-torchbridge", required = TRUE)
     .tb$reason <- "the virtualenv r-torchbridge"
+  } else if (declare_python_requirements()) {
+    .tb$reason <- "reticulate's default, with torch declared by py_require()"
   } else {
     .tb$reason <- "reticulate's default"
   }
