@@ -240,6 +240,21 @@ def plain_kind(x: Any) -> str:
     return ""
 
 
+def _scalar(x: Any) -> Optional[Tuple[Any, Optional[str]]]:
+    """A Python scalar as R gets it, with its note (an int beyond R's
+    integer range becomes a float, "rounded" beyond 2^53); None for
+    anything else (NumPy scalars included: they are arrays)."""
+    if isinstance(x, str):
+        return str(x), None  # NumPy's str_ too
+    if isinstance(x, bool) or x is None or isinstance(x, (float, complex)) and not _is_numpy(x):
+        return x, None
+    if isinstance(x, int) and not _is_numpy(x):
+        if -D.R_INT_MAX <= x <= D.R_INT_MAX:
+            return x, None
+        return float(x), "rounded" if abs(x) > D.DOUBLE_EXACT else None
+    return None
+
+
 @record
 def unpack(x: Any, path: str = "x", modules: bool = True) -> Tuple[str, Optional[List[str]], List[Any], Optional[str]]:
     """What ``from_torch()`` should make of a Python object that is not a tensor.
@@ -285,14 +300,9 @@ def unpack(x: Any, path: str = "x", modules: bool = True) -> Tuple[str, Optional
             kind, value, note = vec
             return kind, None, [value] if kind == "vector" else [list(value)], note
         return "list", None, list(x), None
-    if isinstance(x, str):
-        return "scalar", None, [str(x)], None  # NumPy's str_ too
-    if isinstance(x, bool) or x is None or isinstance(x, (float, complex)) and not _is_numpy(x):
-        return "scalar", None, [x], None
-    if isinstance(x, int) and not _is_numpy(x):
-        if -D.R_INT_MAX <= x <= D.R_INT_MAX:
-            return "scalar", None, [x], None
-        return "scalar", None, [float(x)], "rounded" if abs(x) > D.DOUBLE_EXACT else None
+    scalar = _scalar(x)
+    if scalar is not None:
+        return "scalar", None, [scalar[0]], scalar[1]
     if isinstance(x, torch.nn.Module):
         if not modules:
             return "object", None, [x], None

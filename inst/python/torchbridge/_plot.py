@@ -128,55 +128,67 @@ def plot_kind(x: Any, type: str = "auto") -> str:
     if type not in TYPES:
         raise ArgError(f"`type` must be one of {', '.join(repr(t) for t in TYPES)}.", [("x", f"It is {type!r}.")])
     _check_plottable(x)
-    nd = x.dim()
     if type == "hist":
         return "hist"
     if type == "auto":
-        if nd == 1:
-            return "line"
-        if nd == 2:
-            return "heatmap"
-        if nd in (3, 4):
-            if int(x.shape[nd - 3]) in CHANNELS:
-                return "image"
-            raise _channel_error(x, 'with `type = "auto"`')
-        if nd == 0:
-            raise _zero_d_error()
-        raise PlotError(
-            f"Can't choose a plot for {_describe(x)}.",
-            [("x", '`type = "auto"` draws 1-D (line), 2-D (heatmap), 3-D CHW (image) and 4-D NCHW '
-                   "(grid of images) tensors."),
-             ("i", "Select a slice first, e.g. `x$select(0L, 0L)` drops the first dimension."),
-             _HIST_HINT],
-        )
-    if type == "line":
-        if nd != 1:
-            hint = ('Use `type = "lines"` for one line per column, or flatten it first: `x$flatten()`.' if nd == 2 else
-                    'Flatten it first, `x$flatten()`, or use `type = "auto"`.')
-            raise _wrong_dims(x, "line", "a 1-D tensor", ("i", hint))
-        return "line"
-    if nd == 0 and type in ("lines", "scatter"):
+        return _auto_kind(x)
+    if x.dim() == 0 and type in ("lines", "scatter"):
         raise _zero_d_error()
-    if type == "lines":
-        if nd not in (1, 2):
-            raise _wrong_dims(x, "lines", "a 2-D tensor (a line per column) or a 1-D one",
-                              ("i", "Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = \"hist\"`."))
-        return "lines"
     if type == "scatter":
         _check_scatter(x)
         return "scatter"
-    if type == "heatmap":
-        if nd != 2:
-            raise _wrong_dims(x, "heatmap", "a 2-D tensor",
-                              ("i", "Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = \"auto\"`."))
+    if type == "image":
+        _check_image(x)
+        return "image"
+    return _check_dims(x, type)
+
+
+def _auto_kind(x: torch.Tensor) -> str:
+    """``type = "auto"``: the plot for ``x``'s number of dims."""
+    nd = x.dim()
+    if nd == 1:
+        return "line"
+    if nd == 2:
         return "heatmap"
-    # image
+    if nd in (3, 4):
+        if int(x.shape[nd - 3]) in CHANNELS:
+            return "image"
+        raise _channel_error(x, 'with `type = "auto"`')
+    if nd == 0:
+        raise _zero_d_error()
+    raise PlotError(
+        f"Can't choose a plot for {_describe(x)}.",
+        [("x", '`type = "auto"` draws 1-D (line), 2-D (heatmap), 3-D CHW (image) and 4-D NCHW '
+               "(grid of images) tensors."),
+         ("i", "Select a slice first, e.g. `x$select(0L, 0L)` drops the first dimension."),
+         _HIST_HINT],
+    )
+
+
+def _check_dims(x: torch.Tensor, type: str) -> str:
+    """``type`` ("line", "lines" or "heatmap") if ``x`` has dims it draws."""
+    nd = x.dim()
+    if type == "line" and nd != 1:
+        hint = ('Use `type = "lines"` for one line per column, or flatten it first: `x$flatten()`.' if nd == 2 else
+                'Flatten it first, `x$flatten()`, or use `type = "auto"`.')
+        raise _wrong_dims(x, "line", "a 1-D tensor", ("i", hint))
+    if type == "lines" and nd not in (1, 2):
+        raise _wrong_dims(x, "lines", "a 2-D tensor (a line per column) or a 1-D one",
+                          ("i", "Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = \"hist\"`."))
+    if type == "heatmap" and nd != 2:
+        raise _wrong_dims(x, "heatmap", "a 2-D tensor",
+                          ("i", "Select a 2-D slice first, e.g. `x$select(0L, 0L)`, or use `type = \"auto\"`."))
+    return type
+
+
+def _check_image(x: torch.Tensor) -> None:
+    """An image is 2-D (HW), or 3-D/4-D with 1, 3 or 4 channels (CHW, NCHW)."""
+    nd = x.dim()
     if nd not in (2, 3, 4):
         raise _wrong_dims(x, "image", "a 2-D (HW), 3-D (CHW) or 4-D (NCHW) tensor",
                           ("i", 'Use `type = "line"` or `type = "hist"` for a 1-D tensor.'))
     if nd > 2 and int(x.shape[nd - 3]) not in CHANNELS:
         raise _channel_error(x, 'with `type = "image"`')
-    return "image"
 
 
 def _check_scatter(x: torch.Tensor) -> None:
@@ -301,48 +313,65 @@ def plot_reduce(x: Any, kind: str, max_points: Any = 2**18, max_images: Any = 16
                            "range": None, "step": None, "device": str(x.device)}
     with torch.no_grad():
         t = x.detach()
-        if kind == "line":
-            n = t.shape[0]
-            k = _cdiv(n, limit)
-            t = _floating(t)
-            if k > 1:
-                t = F.avg_pool1d(t.view(1, 1, n), k, k, ceil_mode=True).view(-1)
-            out.update(tensor=t, factors=[k])
-        elif kind == "lines":
-            t = t.reshape(-1, 1) if t.dim() == 1 else t
-            n, m = t.shape
-            # every column is kept; rows are averaged so that rows x columns fit
-            k = _cdiv(n, max(1, limit // m))
-            t = _floating(t)
-            if k > 1:
-                # as 1 x m x n: each column is a channel, pooled along its rows
-                t = F.avg_pool1d(t.t()[None], k, k, ceil_mode=True)[0].t()
-            out.update(tensor=t, factors=[k, 1])
-        elif kind == "scatter":
-            n, m = t.shape
-            step = _cdiv(n, max(1, limit // (m // 2)))
-            if step > 1:
-                t = t[::step]
-            out.update(tensor=_floating(t), factors=[1, 1], step=step)
-        elif kind == "heatmap":
-            h, w = t.shape
-            kh, kw = _factors(h, w, limit)
-            t = _pool2d(_floating(t)[None, None], kh, kw)[0, 0]
-            out.update(tensor=t, factors=[kh, kw])
+        if kind == "image":
+            out.update(_reduce_image(t, limit, max_images))
         else:
-            nd = t.dim()
-            if nd == 4:
-                out["images"] = int(t.shape[0])
-                t = t[: max(1, int(max_images))]
-                out["shown"] = int(t.shape[0])
-            out["range"] = image_range(t)
-            # as N x C x H x W: a 2-D grey image is one image of one channel
-            batch = t.reshape((-1,) + tuple(t.shape[-3:])) if nd > 2 else t.reshape((1, 1) + tuple(t.shape))
-            n, h, w = batch.shape[0], batch.shape[-2], batch.shape[-1]
-            kh, kw = _factors(h, w, max(1, limit // n))
-            pooled = _pool2d(_floating(batch), kh, kw)
-            t = pooled.reshape(tuple(t.shape[:-2]) + tuple(pooled.shape[-2:]))
-            out.update(tensor=t, factors=[kh, kw])
+            out.update(_REDUCERS[kind](t, limit))
+    return out
+
+
+def _reduce_line(t: torch.Tensor, limit: int) -> Dict[str, Any]:
+    n = t.shape[0]
+    k = _cdiv(n, limit)
+    t = _floating(t)
+    if k > 1:
+        t = F.avg_pool1d(t.view(1, 1, n), k, k, ceil_mode=True).view(-1)
+    return {"tensor": t, "factors": [k]}
+
+
+def _reduce_lines(t: torch.Tensor, limit: int) -> Dict[str, Any]:
+    t = t.reshape(-1, 1) if t.dim() == 1 else t
+    n, m = t.shape
+    # every column is kept; rows are averaged so that rows x columns fit
+    k = _cdiv(n, max(1, limit // m))
+    t = _floating(t)
+    if k > 1:
+        # as 1 x m x n: each column is a channel, pooled along its rows
+        t = F.avg_pool1d(t.t()[None], k, k, ceil_mode=True)[0].t()
+    return {"tensor": t, "factors": [k, 1]}
+
+
+def _reduce_scatter(t: torch.Tensor, limit: int) -> Dict[str, Any]:
+    n, m = t.shape
+    step = _cdiv(n, max(1, limit // (m // 2)))
+    if step > 1:
+        t = t[::step]
+    return {"tensor": _floating(t), "factors": [1, 1], "step": step}
+
+
+def _reduce_heatmap(t: torch.Tensor, limit: int) -> Dict[str, Any]:
+    h, w = t.shape
+    kh, kw = _factors(h, w, limit)
+    return {"tensor": _pool2d(_floating(t)[None, None], kh, kw)[0, 0], "factors": [kh, kw]}
+
+
+_REDUCERS = {"line": _reduce_line, "lines": _reduce_lines, "scatter": _reduce_scatter, "heatmap": _reduce_heatmap}
+
+
+def _reduce_image(t: torch.Tensor, limit: int, max_images: Any) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    nd = t.dim()
+    if nd == 4:
+        out["images"] = int(t.shape[0])
+        t = t[: max(1, int(max_images))]
+        out["shown"] = int(t.shape[0])
+    out["range"] = image_range(t)
+    # as N x C x H x W: a 2-D grey image is one image of one channel
+    batch = t.reshape((-1,) + tuple(t.shape[-3:])) if nd > 2 else t.reshape((1, 1) + tuple(t.shape))
+    n, h, w = batch.shape[0], batch.shape[-2], batch.shape[-1]
+    kh, kw = _factors(h, w, max(1, limit // n))
+    pooled = _pool2d(_floating(batch), kh, kw)
+    out.update(tensor=pooled.reshape(tuple(t.shape[:-2]) + tuple(pooled.shape[-2:])), factors=[kh, kw])
     return out
 
 
