@@ -6,8 +6,9 @@ The tensor side of the R methods for tensors is in ``_tensor_ops`` (Ops,
 Summary, mean(), %@%), ``_tensor_math`` (Math, Complex) with R's numeric
 algorithms in ``_r_math``, ``_tensor_na`` (is.na() and friends),
 ``_tensor_index`` (``[``, ``[<-``), ``_tensor_methods`` (t(), aperm(),
-dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
-values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
+dim(), length()), ``_tensor_print`` (print(), str(), summary()) and
+``_tensor_verbs`` (sort(), unique() and other base R verbs); R values next
+to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
 from ._devices import cuda_count, default_device, devices, resolve
@@ -23,6 +24,7 @@ from ._tensor_methods import numel, permute, shape, transpose
 from ._tensor_na import any_na, na_test
 from ._tensor_ops import binary, matmul, mean, summary, unary
 from ._tensor_print import describe, head_values, int_text, preview, summarize
+from ._tensor_verbs import duplicated_values, reverse, sort_values, unique_values, xtfrm_key
 from ._chunks import r as r, set_r_callbacks
 from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
 from ._plot import plot_histogram, plot_kind, plot_reduce
@@ -43,6 +45,7 @@ __all__ = [
     "describe",
     "devices",
     "drop_plan",
+    "duplicated_values",
     "fill",
     "from_columns",
     "from_python",
@@ -68,12 +71,14 @@ __all__ = [
     "plot_reduce",
     "preview",
     "resolve",
+    "reverse",
     "safetensors_info",
     "save_pt",
     "save_safetensors",
     "set_r_callbacks",
     "set_scratch",
     "shape",
+    "sort_values",
     "subset",
     "summarize",
     "summary",
@@ -82,7 +87,9 @@ __all__ = [
     "take_released",
     "transpose",
     "unary",
+    "unique_values",
     "unpack",
     "unpack_tensor",
     "view",
+    "xtfrm_key",
 ]

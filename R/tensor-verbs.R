@@ -1,0 +1,191 @@
+#' Base R verbs on tensors
+#'
+#' Many of base R's verbs work on tensors the way they work on the R array
+#' that [from_torch()] gives: the same values, in the same order, with the
+#' same ties, dims and NA/NaN placement. They are computed by torch on the
+#' tensor's device and return a tensor, unless R's verb returns something
+#' else (an R list, a number, ...).
+#'
+#' @section Sorting and unique values:
+#' * `sort(x, decreasing = FALSE, na.last = NA)` gives a 1-D tensor of the
+#'   elements (in R's column-major order for a matrix or array), sorted
+#'   stably as R does. `na.last = NA` removes NA and NaN, `TRUE` puts them
+#'   last and `FALSE` first, in the order they had. `method` is accepted and
+#'   ignored (the result is the same); `partial` and `index.return` are
+#'   not supported (use `order()`).
+#' * `rev(x)` gives the elements in reverse order, as a 1-D tensor (R drops
+#'   dims too).
+#' * `xtfrm(x)` gives an R vector that sorts like `x`: the values for float
+#'   tensors, ranks for integer and bool tensors (exact for int64 values
+#'   beyond R's integers). Through it, `order()`, `rank()` and `sort()` of
+#'   several tensors (`order(t1, t2)`) give what they give for the R
+#'   arrays; their result is R's (indices count from 1). `rank()` is not
+#'   generic and compares objects element by element with `if`, which a
+#'   tensor can't answer: use `rank(xtfrm(x))`, the same as
+#'   `rank(from_torch(x))`.
+#' * `names(x)` is `NULL`, as for the R array (a tensor has no names; base
+#'   functions that ask for them no longer list the tensor's Python
+#'   attributes, which made torch warn). Use `reticulate::py_list_attributes()`
+#'   for those.
+#' * `unique(x)` and `duplicated(x)` keep R's order: the first occurrence of
+#'   each value in the order of `x` (the last with `fromLast = TRUE`), not
+#'   torch's sorted `torch$unique()`. NaN matches NaN and R's `NA` matches
+#'   `NA`, but not each other (only float64 tensors hold `NA`), and `-0`
+#'   matches `0`, as in R. For a matrix or array, `MARGIN` (1, rows, by
+#'   default) says which slices are compared, as in R: `unique()` keeps the
+#'   first of each distinct row, `duplicated()` is one value per row (R
+#'   gives a 1-d array there, the tensor a 1-D one). Empty slices (the
+#'   columns of a 0-row matrix) give what R gives: no slice at all.
+#'   R compares rows of doubles by their text (15 significant digits); a
+#'   tensor compares exact values. `duplicated()` gives a 1-D bool tensor
+#'   (so `x[!duplicated(x)]` stays on the device); `incomparables` is not
+#'   supported.
+#' * Complex tensors can't be sorted on the device: use `sort(from_torch(x))`.
+#' * `table()` is left to R, which counts through factors:
+#'   `table(from_torch(x))`; on the device,
+#'   `torch$unique(x, return_counts = TRUE)` gives the sorted values and
+#'   their counts.
+#'
+#' @section Base functions that don't dispatch on tensors:
+#' These are ordinary R functions, not generics, so a tensor can't give them
+#' a method; they fail with R's own errors. Use the tensor way (torch's dims
+#' count from 0), or `from_torch()` first:
+#'
+#' | R | on a tensor |
+#' |---|---|
+#' | `colSums(x)`, `colMeans(x)` | `x$sum(0L)`, `x$mean(0L)` |
+#' | `rowSums(x)`, `rowMeans(x)` | `x$sum(1L)`, `x$mean(1L)` |
+#' | `var(x)`, `sd(x)` of a vector | `x$var()`, `x$std()` (divisor n - 1, as R) |
+#' | `cor(x)` of a matrix's columns | `torch$corrcoef(t(x))` |
+#' | `which(x)` of a 1-D bool tensor | `torch$nonzero(x)$flatten() + 1L` |
+#' | `which.max(x)`, `which.min(x)` of a 1-D tensor | `x$argmax() + 1L`, `x$argmin() + 1L` (torch picks a NaN; R skips NA) |
+#' | `diag(x)` | `torch$diag(x)` (a matrix's diagonal, or a diagonal matrix from a vector) |
+#' | `crossprod(x, y)`, `tcrossprod(x, y)` | `t(x) %@% y`, `x %@% t(y)` |
+#' | `if (x)` | `if (as.logical(x))` (see below) |
+#' | `for (v in x)` | `for (v in as.list(x))`, or `for (i in seq_along(x)) x[i]` |
+#'
+#' `sd(x)` of a tensor already works (it converts with `as.double()`) and
+#' returns an R number.
+#'
+#' @param x A tensor.
+#' @param decreasing `TRUE` to sort in decreasing order.
+#' @param na.last `NA` to remove NA and NaN, `TRUE` to put them last,
+#'   `FALSE` first.
+#' @param incomparables Only `FALSE` (the default) is supported.
+#' @param MARGIN For a matrix or array, the dim whose slices are compared
+#'   (1: rows). Ignored for 0-d and 1-D tensors, as R ignores it for vectors.
+#' @param fromLast `TRUE` to keep the last occurrence instead of the first.
+#' @param ... `method` for `sort()` (ignored); nothing else.
+#' @return `sort()`, `rev()`, `unique()` and `duplicated()`: a tensor on
+#'   `x`'s device. `xtfrm()`: an R vector. `names()`: `NULL`.
+#' @family tensor methods
+#' @name tensor-verbs
+#' @examplesIf torchbridge::torch_available()
+#' x <- as_torch(c(3, NA, 1, 3, NaN, 2), dtype = "float64")
+#' sort(x)                 # 1 2 3 3
+#' sort(x, na.last = TRUE) # 1 2 3 3 NA NaN
+#' order(x)                # R's indices, as order(from_torch(x))
+#' unique(x)               # 3 NA 1 NaN 2: first occurrences, in order
+#' x[!duplicated(x)]
+#' rev(x)
+NULL
+
+#' @rdname tensor-verbs
+#' @export
+sort.torch.Tensor <- function(x, decreasing = FALSE, na.last = NA, ...) {
+  call <- rlang::current_env()
+  check_flag(decreasing, call = call)
+  check_na_last(na.last, call)
+  check_verb_dots(list(...), "sort", c("method", "partial", "index.return"), call)
+  dots <- list(...)
+  if (!is.null(dots$partial) || isTRUE(dots$index.return)) {
+    tb_abort(c(
+      "{.fn sort} of a tensor doesn't support {.arg partial} or {.arg index.return}.",
+      i = "Use {.code order(x)} for the indices of the sorted values."
+    ), "arg", call = call)
+  }
+  where <- if (is.na(na.last)) "remove" else if (na.last) "last" else "first"
+  tb_py(tb_method("sort_values", call)(x, decreasing, where), call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+rev.torch.Tensor <- function(x) {
+  call <- rlang::current_env()
+  tb_py(tb_method("reverse", call)(x), call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+xtfrm.torch.Tensor <- function(x) {
+  call <- rlang::current_env()
+  key <- tb_py(tb_method("xtfrm_key", call)(x), call)
+  tensor_values(key, "integer", call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+unique.torch.Tensor <- function(x, incomparables = FALSE, MARGIN = 1, fromLast = FALSE, ...) {
+  call <- rlang::current_env()
+  args <- check_unique_args(incomparables, MARGIN, fromLast, list(...), "unique", call)
+  tb_py(tb_method("unique_values", call)(x, args$margin, fromLast), call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+duplicated.torch.Tensor <- function(x, incomparables = FALSE, MARGIN = 1, fromLast = FALSE, ...) {
+  call <- rlang::current_env()
+  args <- check_unique_args(incomparables, MARGIN, fromLast, list(...), "duplicated", call)
+  tb_py(tb_method("duplicated_values", call)(x, args$margin, fromLast), call)
+}
+
+# ---- helpers ----------------------------------------------------------------
+
+check_na_last <- function(na.last, call) {
+  if (!is.logical(na.last) || length(na.last) != 1L) {
+    tb_abort(c(
+      "{.arg na.last} must be {.code NA}, {.code TRUE} or {.code FALSE}.",
+      x = "It is {obj_desc(na.last)}{if (is.atomic(na.last) && length(na.last) != 1L) paste0(' of length ', length(na.last)) else ''}."
+    ), "arg", call = call)
+  }
+  invisible()
+}
+
+# Arguments in `dots` must be named and among `allowed`.
+check_verb_dots <- function(dots, fun, allowed, call) {
+  nms <- names2(dots)
+  bad <- nms == "" | !nms %in% allowed
+  if (any(bad)) {
+    shown <- ifelse(nms[bad] == "", "an unnamed argument", paste0("`", nms[bad], "`"))
+    tb_abort(c(
+      "{.fn {fun}} of a tensor got an argument it doesn't use.",
+      x = "Got {shown}.",
+      i = if (length(allowed)) "It takes {.arg {allowed}}." else NULL
+    ), "arg", call = call)
+  }
+  invisible()
+}
+
+check_unique_args <- function(incomparables, MARGIN, fromLast, dots, fun, call) {
+  check_verb_dots(dots, fun, "nmax", call)
+  if (!identical(incomparables, FALSE)) {
+    tb_abort(c(
+      "{.fn {fun}} of a tensor supports only {.code incomparables = FALSE}.",
+      i = "Use {.code {fun}(from_torch(x), incomparables = )}."
+    ), "arg", call = call)
+  }
+  check_flag(fromLast, call = call)
+  if (!is.numeric(MARGIN) || is.object(MARGIN) || length(MARGIN) != 1L || is.na(MARGIN) ||
+      MARGIN != floor(MARGIN)) {
+    tb_abort(c(
+      "{.arg MARGIN} must be a single dim number for a tensor.",
+      x = "It is {obj_desc(MARGIN)}{if (is.atomic(MARGIN) && length(MARGIN) != 1L) paste0(' of length ', length(MARGIN)) else ''}.",
+      i = if (is.character(MARGIN)) "Tensors have no dimnames." else NULL
+    ), "arg", call = call)
+  }
+  list(margin = as.integer(MARGIN))
+}
+
+#' @rdname tensor-verbs
+#' @export
+names.torch.Tensor <- function(x) NULL

@@ -1,0 +1,173 @@
+# Base R verbs on tensors (tensor-verbs.R), each checked against the same
+# call on from_torch(x), exactly (NA told from NaN), on random inputs with
+# ties and NA/NaN, for float32, float64, int64 and bool tensors.
+
+verb_dtypes <- c("float32", "float64", "int64", "bool")
+
+# A random R vector of `n` values with ties (and NA/NaN for floats), as the
+# tensor of `dtype` would hold it.
+verb_values <- function(dtype, n) {
+  switch(dtype,
+    float32 = ,
+    float64 = sample(c(NA, NaN, -0, 0, 1.5, -2, 3, 1e10, -Inf), n, replace = TRUE),
+    int64 = sample(-3:3, n, replace = TRUE),
+    bool = sample(c(TRUE, FALSE), n, replace = TRUE)
+  )
+}
+
+# Random tensors of `dtype`: a vector, a matrix with repeated rows, a 3-d
+# array, a length-1 vector and empty ones.
+verb_inputs <- function(dtype) {
+  pool <- matrix(verb_values(dtype, 12), 3)
+  rows <- pool[sample(3, 7, replace = TRUE), , drop = FALSE]
+  values <- list(
+    vector = verb_values(dtype, 15),
+    matrix = rows,
+    array = array(verb_values(dtype, 24), c(2, 3, 4)),
+    one = verb_values(dtype, 1),
+    empty = verb_values(dtype, 0),
+    empty_rows = matrix(verb_values(dtype, 0), 0, 3)
+  )
+  lapply(values, as_torch, dtype = dtype)
+}
+
+# Python warnings raised while `expr` runs (torch's deprecation warnings
+# would otherwise reach the console).
+python_warnings <- function(expr) {
+  w <- reticulate::import("warnings", convert = FALSE)
+  builtins <- reticulate::import_builtins(convert = FALSE)
+  cm <- w$catch_warnings(record = TRUE)
+  log <- cm$`__enter__`()
+  w$simplefilter("always")
+  on.exit(cm$`__exit__`(NULL, NULL, NULL))
+  force(expr)
+  vapply(reticulate::py_to_r(builtins$list(builtins$map(builtins$str, log))), identity, "")
+}
+
+test_that("sort() matches R for every dtype, direction and na.last", {
+  skip_if_no_torch()
+  set.seed(1)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      for (dec in c(FALSE, TRUE)) {
+        for (nl in list(NA, TRUE, FALSE)) {
+          info <- paste(dt, what, dec, nl)
+          expect_tensor(sort(x, decreasing = dec, na.last = nl), sort(xr, decreasing = dec, na.last = nl),
+                        dt, info = info)
+        }
+      }
+      expect_tensor(sort(x, method = "radix"), sort(xr), dt, info = paste(dt, what))
+      expect_tensor(rev(x), rev(as.vector(xr)), dt, info = paste(dt, what))
+    }
+  }
+})
+
+test_that("sort() keeps the tensor's device and leaks no Python warning", {
+  skip_if_no_torch()
+  x <- as_torch(matrix(c(3, 1, NA, 2), 2), dtype = "float64")
+  expect_identical(python_warnings(sort(x)), character())
+  expect_identical(tensor_device(sort(x)), "cpu")
+})
+
+test_that("order() and friends go through xtfrm() and match R", {
+  skip_if_no_torch()
+  set.seed(2)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      info <- paste(dt, what)
+      expect_same(order(x), order(xr), info = info)
+      expect_same(order(x, decreasing = TRUE), order(xr, decreasing = TRUE), info = info)
+      expect_same(order(x, na.last = FALSE), order(xr, na.last = FALSE), info = info)
+      expect_same(order(x, na.last = NA), order(xr, na.last = NA), info = info)
+      for (ties in c("average", "first", "min", "max")) {
+        expect_same(rank(xtfrm(x), ties.method = ties), rank(xr, ties.method = ties), info = info)
+      }
+      expect_same(rank(xtfrm(x), na.last = "keep"), rank(xr, na.last = "keep"), info = info)
+    }
+    a <- as_torch(verb_values(dt, 20), dtype = dt)
+    b <- as_torch(verb_values(dt, 20), dtype = dt)
+    expect_same(order(a, b), order(from_torch(a), from_torch(b)), info = dt)
+    expect_same(order(a, -seq_len(20)), order(from_torch(a), -seq_len(20)), info = dt)
+  }
+  big <- int64_tensor("[2**62 + 1, 2**62, -5, 2**62]")
+  expect_same(order(big), c(3L, 2L, 4L, 1L))
+  expect_same(xtfrm(big), c(3L, 2L, 1L, 2L))
+})
+
+test_that("unique() and duplicated() keep R's order, NA/NaN rules and MARGIN", {
+  skip_if_no_torch()
+  set.seed(3)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      for (fl in c(FALSE, TRUE)) {
+        info <- paste(dt, what, fl)
+        expect_tensor(unique(x, fromLast = fl), unique(xr, fromLast = fl), dt, info = info)
+        # for a matrix R gives a 1-d array; a 1-D tensor holds its values
+        expect_tensor(duplicated(x, fromLast = fl), c(duplicated(xr, fromLast = fl)), "bool", info = info)
+        if (length(dim(x)) >= 2) {
+          for (m in seq_along(dim(x))) {
+            info <- paste(info, "MARGIN", m)
+            expect_tensor(unique(x, MARGIN = m, fromLast = fl), unique(xr, MARGIN = m, fromLast = fl), dt, info = info)
+            expect_tensor(duplicated(x, MARGIN = m, fromLast = fl),
+                          c(duplicated(xr, MARGIN = m, fromLast = fl)), "bool", info = info)
+          }
+        }
+      }
+    }
+  }
+  x <- as_torch(c(NA, NaN, NA, 1, -0, 0, NaN), dtype = "float64")
+  expect_tensor(unique(x), c(NA, NaN, 1, -0), "float64")
+  expect_tensor(x[!duplicated(x)], c(NA, NaN, 1, -0), "float64")
+})
+
+test_that("names() of a tensor is NULL and asks Python for nothing", {
+  skip_if_no_torch()
+  x <- as_torch(c(1, 2))
+  expect_null(names(x))
+  expect_identical(python_warnings(names(x)), character())
+})
+
+test_that("base functions without tensor methods fail without Python warnings", {
+  skip_if_no_torch()
+  x <- as_torch(c(3, 1, NA, 2), dtype = "float64")
+  m <- as_torch(matrix(1:6, 2))
+  calls <- list(
+    quote(colMeans(m)), quote(rowSums(m)), quote(var(x)), quote(cor(m)), quote(which(x > 1)),
+    quote(which.max(x)), quote(diag(x)), quote(if (mean(x) > 2) 1), quote(for (v in x) v),
+    quote(rank(x)), quote(crossprod(m))
+  )
+  for (cl in calls) {
+    expect_identical(python_warnings(try(eval(cl), silent = TRUE)), character(), info = deparse(cl))
+  }
+})
+
+test_that("sort(), unique() and duplicated() refuse what they can't do", {
+  skip_if_no_torch()
+  x <- as_torch(c(2, 1))
+  m <- as_torch(matrix(1:4, 2))
+  z <- as_torch(c(1 + 2i, 3i))
+  expect_snapshot(error = TRUE, {
+    sort(z)
+    sort(x, partial = 1)
+    sort(x, na.last = "last")
+    sort(x, decreasing = NA)
+    unique(x, incomparables = 1)
+    unique(m, MARGIN = 3)
+    duplicated(m, MARGIN = "a")
+    duplicated(m, MARGIN = c(1, 2))
+    duplicated(x, fromLast = NA)
+    xtfrm(z)
+  })
+  expect_error(sort(z), class = "torchbridge_error_dtype")
+  expect_error(unique(m, MARGIN = 3), class = "torchbridge_error_arg")
+  expect_error(sort(x, partial = 1), class = "torchbridge_error_arg")
+})
