@@ -46,6 +46,36 @@
 #'   `torch$unique(x, return_counts = TRUE)` gives the sorted values and
 #'   their counts.
 #'
+#' @section Putting tensors together:
+#' * `c(...)` gives one 1-D tensor: the elements of each argument (a
+#'   tensor, or an R vector, matrix or array) in R's order, column-major
+#'   within each. `NULL` arguments are dropped.
+#' * `cbind(...)` and `rbind(...)` give a 2-D tensor by R's rules: 2-D
+#'   tensors and R matrices are matrices, whose rows (for `cbind()`; columns
+#'   for `rbind()`) must agree; everything else is a vector, which becomes a
+#'   column (a row), recycled to the result's length. Without matrices the
+#'   longest vector sets the length. Zero-length vectors are left out,
+#'   unless the result has no rows (columns). Where R only warns and cuts
+#'   or recycles part of a vector (its length doesn't divide the result's,
+#'   or is longer), that is a `torchbridge_error_shape`, as for the
+#'   operators.
+#' * Dtypes follow the operators' rules: torch's promotion between tensors,
+#'   and an R value takes the dtype a Python number of its kind gets next to
+#'   the tensors (so an R double doesn't widen float32, and makes an int64
+#'   or bool tensor the default float dtype). NA next to integer or bool
+#'   tensors is a `torchbridge_error_na`. Tensors must be on one device (a
+#'   0-d CPU tensor joins any), R values are sent there.
+#' * Tensors have no names or dimnames: argument names (`c(a = x)`,
+#'   `cbind(a = x)`) and `deparse.level` are not used.
+#' * Dispatch: `c()` uses the tensor method only when its first argument is
+#'   a tensor (`c(1, x)` is an R list; write `c(as_torch(1), x)`).
+#'   `cbind()` and `rbind()` dispatch inside R (see the Dispatch section of
+#'   [cbind()]): the tensor method is used when the first argument whose
+#'   class has a method is a tensor, so `cbind(1:2, x)` and
+#'   `cbind(x, df)` use it (a data frame or factor next to a tensor is a
+#'   `torchbridge_error_type`), while `cbind(df, x)` uses the data frame
+#'   method.
+#'
 #' @section Base functions that don't dispatch on tensors:
 #' These are ordinary R functions, not generics, so a tensor can't give them
 #' a method; they fail with R's own errors. Use the tensor way (torch's dims
@@ -75,9 +105,12 @@
 #' @param MARGIN For a matrix or array, the dim whose slices are compared
 #'   (1: rows). Ignored for 0-d and 1-D tensors, as R ignores it for vectors.
 #' @param fromLast `TRUE` to keep the last occurrence instead of the first.
-#' @param ... `method` for `sort()` (ignored); nothing else.
+#' @param ... `method` for `sort()` (ignored); for `c()`, `cbind()` and
+#'   `rbind()` the tensors and R values to put together.
+#' @param deparse.level Not used (tensors have no dimnames).
 #' @return `sort()`, `rev()`, `unique()` and `duplicated()`: a tensor on
-#'   `x`'s device. `xtfrm()`: an R vector. `names()`: `NULL`.
+#'   `x`'s device; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
+#'   the tensors' device. `xtfrm()`: an R vector. `names()`: `NULL`.
 #' @family tensor methods
 #' @name tensor-verbs
 #' @examplesIf torchbridge::torch_available()
@@ -88,6 +121,10 @@
 #' unique(x)               # 3 NA 1 NaN 2: first occurrences, in order
 #' x[!duplicated(x)]
 #' rev(x)
+#' m <- as_torch(matrix(1:4, 2))
+#' c(m, 5:6)               # 1 2 3 4 5 6, int64
+#' cbind(m, 0)             # a 2 x 3 int64 tensor
+#' rbind(m, c(1.5, 2.5))   # float32 (the default float dtype)
 NULL
 
 #' @rdname tensor-verbs
@@ -189,3 +226,36 @@ check_unique_args <- function(incomparables, MARGIN, fromLast, dots, fun, call) 
 #' @rdname tensor-verbs
 #' @export
 names.torch.Tensor <- function(x) NULL
+
+#' @rdname tensor-verbs
+#' @export
+c.torch.Tensor <- function(...) {
+  call <- call("c", quote(...))
+  items <- bind_items(list(...), "c", call)
+  tb_py(tb_method("combine", call)(lapply(items, r_value)), call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+cbind.torch.Tensor <- function(..., deparse.level = 1) {
+  call <- call("cbind", quote(...))
+  items <- bind_items(list(...), "cbind", call)
+  tb_py(tb_method("bind", call)(lapply(items, r_value), FALSE), call)
+}
+
+#' @rdname tensor-verbs
+#' @export
+rbind.torch.Tensor <- function(..., deparse.level = 1) {
+  call <- call("rbind", quote(...))
+  items <- bind_items(list(...), "rbind", call)
+  tb_py(tb_method("bind", call)(lapply(items, r_value), TRUE), call)
+}
+
+# The arguments of c(), cbind() and rbind() without NULLs, each a tensor or
+# an R number (argument names are dropped: tensors hold no names).
+bind_items <- function(items, fun, call) {
+  items <- items[!vapply(items, is.null, TRUE)]
+  names(items) <- paste0("..", seq_along(items))
+  check_operands(items, paste0(fun, "()"), call)
+  unname(items)
+}

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 import torchbridge as tb
-from conftest import NA_REAL_BITS, vals
-from torchbridge._errors import ArgError, DtypeError
+from conftest import NA_REAL_BITS, desc, vals
+from torchbridge._errors import ArgError, DeviceError, DtypeError, InputTypeError, NAError, ShapeError
 
 NAN = math.nan
 
@@ -112,3 +112,57 @@ def test_verbs_stay_on_the_gpu():
     for out in (tb.sort_values(x), tb.reverse(x), tb.unique_values(x), tb.duplicated_values(x)):
         assert out.device.type == "cuda"
     assert bits(tb.unique_values(x).cpu()) == bits(tb.unique_values(xs()))
+
+
+# --- c(), cbind(), rbind() ------------------------------------------------------
+
+
+def test_combine_flattens_in_r_order_with_ops_dtypes(rmem):
+    m = torch.tensor([[1, 2], [3, 4]])  # R: matrix(c(1, 3, 2, 4), 2)
+    out = tb.combine([m, 5, desc(rmem.vector("integer", [6, 7]))])
+    assert out.dtype == torch.int64 and vals(out) == [1, 3, 2, 4, 5, 6, 7]
+    assert tb.combine([torch.tensor([1.5]), 2.0]).dtype == torch.float32  # an R double doesn't widen
+    assert tb.combine([torch.tensor([1]), 2.5]).dtype == torch.float32  # the default float dtype
+    assert tb.combine([torch.tensor([True]), True]).dtype == torch.bool
+    assert tb.combine([torch.tensor([True]), 1]).dtype == torch.int64
+    assert tb.combine([torch.tensor([1.0]), torch.tensor([1.0], dtype=torch.float64)]).dtype == torch.float64
+
+
+def test_combine_keeps_r_na_and_refuses_it_for_integers(rmem):
+    out = tb.combine([torch.tensor([1.0], dtype=torch.float64), desc(rmem.vector("double", [None, math.nan]))])
+    assert bits(out)[1:] == [NA_REAL_BITS, bits(f64([NAN]))[0]]
+    with pytest.raises(NAError):
+        tb.combine([torch.tensor([1]), desc(rmem.vector("integer", [None, 1]))])
+
+
+def test_bind_recycles_vectors_and_checks_rows(rmem):
+    m = torch.tensor([[1, 2, 3], [4, 5, 6]])
+    assert tb.bind([m, 0]).tolist() == [[1, 2, 3, 0], [4, 5, 6, 0]]
+    assert tb.bind([torch.tensor([7, 8]), m]).tolist() == [[7, 1, 2, 3], [8, 4, 5, 6]]
+    assert tb.bind([m, torch.tensor([9, 8, 7])], True).tolist() == [[1, 2, 3], [4, 5, 6], [9, 8, 7]]
+    # without matrices the longest vector sets the rows; zero-length vectors are left out
+    assert tb.bind([torch.tensor([1, 2, 3, 4]), torch.tensor([5, 6]), torch.tensor([], dtype=torch.int64)]).tolist() == [
+        [1, 5], [2, 6], [3, 5], [4, 6]]
+    assert tb.bind([torch.zeros(0), torch.zeros(0)]).shape == (0, 2)
+    # an R matrix is a matrix, in R's order
+    r = desc(rmem.vector("integer", [10, 20, 30, 40], dims=[2, 2]))
+    assert tb.bind([m, r]).tolist() == [[1, 2, 3, 10, 30], [4, 5, 6, 20, 40]]
+    with pytest.raises(ShapeError):
+        tb.bind([m, torch.tensor([1, 2, 3])])  # R warns and cuts
+    with pytest.raises(ShapeError):
+        tb.bind([m, torch.zeros(3, 2, dtype=torch.int64)])
+
+
+def test_bind_needs_one_device_and_a_tensor():
+    with pytest.raises(InputTypeError):
+        tb.bind([1, 2])
+    # a 0-d CPU tensor joins any device
+    assert tb.combine([torch.tensor(1), torch.tensor([2])]).tolist() == [1, 2]
+
+
+@pytest.mark.cuda
+def test_bind_on_the_gpu():
+    m = torch.ones(2, 2, device="cuda")
+    assert tb.bind([m, 1.0, torch.tensor(2.0)]).device.type == "cuda"
+    with pytest.raises(DeviceError):
+        tb.combine([m, torch.ones(2)])

@@ -171,3 +171,120 @@ test_that("sort(), unique() and duplicated() refuse what they can't do", {
   expect_error(unique(m, MARGIN = 3), class = "torchbridge_error_arg")
   expect_error(sort(x, partial = 1), class = "torchbridge_error_arg")
 })
+
+# The dtype c(), cbind() and rbind() give for tensors of dtypes `tensors`
+# next to R values of types `r_types` (the Ops rules).
+bind_dtype <- function(tensors, r_types = character()) {
+  rank <- c(bool = 1, int64 = 2, float32 = 3, float64 = 4)
+  dt <- names(rank)[max(rank[tensors])]
+  if ("double" %in% r_types && dt %in% c("bool", "int64")) return("float32")
+  if ("integer" %in% r_types && dt == "bool") return("int64")
+  dt
+}
+
+r_values_of <- function(type, n) {
+  switch(type,
+    double = sample(c(NA, 2.5, -1, 0), n, replace = TRUE),
+    integer = sample(-2:2, n, replace = TRUE),
+    logical = sample(c(TRUE, FALSE), n, replace = TRUE)
+  )
+}
+
+test_that("c() of tensors and R values matches R in order and follows the Ops dtypes", {
+  skip_if_no_torch()
+  set.seed(4)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      for (dt2 in verb_dtypes) {
+        y <- as_torch(matrix(verb_values(dt2, 6), 2), dtype = dt2)
+        expect_tensor(c(x, y, NULL, x), c(xr, from_torch(y), xr), bind_dtype(c(dt, dt2)),
+                      info = paste(dt, what, dt2))
+      }
+      for (type in c("double", "integer", "logical")) {
+        v <- r_values_of(type, 5)
+        if (type == "double" && dt %in% c("int64", "bool")) v[is.na(v)] <- 1
+        m <- matrix(r_values_of(type, 4), 2)
+        if (type == "double" && dt %in% c("int64", "bool")) m[is.na(m)] <- 1
+        expect_tensor(c(x, v, m, v[1]), c(xr, v, m, v[1]), bind_dtype(dt, type), info = paste(dt, what, type))
+      }
+    }
+  }
+  expect_tensor(c(as_torch(1:2), as_torch(3L)$reshape(list())), c(1L, 2L, 3L), "int64")
+})
+
+test_that("cbind() and rbind() match R's recycling and dims rules", {
+  skip_if_no_torch()
+  set.seed(5)
+  for (dt in verb_dtypes) {
+    m <- as_torch(matrix(verb_values(dt, 6), 2), dtype = dt)   # 2 x 3
+    mr <- from_torch(m)
+    v2 <- as_torch(verb_values(dt, 2), dtype = dt)
+    v3 <- as_torch(verb_values(dt, 3), dtype = dt)
+    v6 <- as_torch(verb_values(dt, 6), dtype = dt)
+    e <- as_torch(verb_values(dt, 0), dtype = dt)
+    s <- as_torch(verb_values(dt, 1), dtype = dt)$reshape(list())
+    vr <- lapply(list(v2 = v2, v3 = v3, v6 = v6, e = e, s = s), from_torch)
+    a <- as_torch(array(verb_values(dt, 8), c(2, 2, 2)), dtype = dt)
+    ar <- from_torch(a)
+    same <- function(got, want, info) expect_tensor(got, unname(want), dt, info = paste(dt, info))
+    same(cbind(m, v2), cbind(mr, vr$v2), "m v2")
+    same(cbind(v2, m, s), cbind(vr$v2, mr, vr$s), "v2 m s")
+    same(cbind(m, e, m), cbind(mr, vr$e, mr), "m e m")
+    same(cbind(v6, v3, s), cbind(vr$v6, vr$v3, vr$s), "v6 v3 s")
+    same(cbind(e, e), cbind(vr$e, vr$e), "e e")
+    same(cbind(v6), cbind(vr$v6), "v6")
+    same(cbind(a, v2), cbind(ar, vr$v2), "array v2")
+    same(rbind(m, v3), rbind(mr, vr$v3), "rbind m v3")
+    same(rbind(v3, m, s, NULL), rbind(vr$v3, mr, vr$s), "rbind v3 m s")
+    same(rbind(v6, v2), rbind(vr$v6, vr$v2), "rbind v6 v2")
+    same(rbind(t(m), t(m)), rbind(t(mr), t(mr)), "rbind t(m) t(m)")
+    same(rbind(e, e, e), rbind(vr$e, vr$e, vr$e), "rbind e e e")
+    for (type in c("double", "integer", "logical")) {
+      v <- r_values_of(type, 2)
+      if (type == "double" && dt %in% c("int64", "bool")) v[is.na(v)] <- 1
+      rm <- matrix(r_values_of(type, 4), 2)
+      if (type == "double" && dt %in% c("int64", "bool")) rm[is.na(rm)] <- 1
+      info <- paste(dt, type)
+      expect_tensor(cbind(m, v, rm, 1L), unname(cbind(mr, v, rm, 1L)), bind_dtype(dt, c(type, "integer")), info = info)
+      expect_tensor(cbind(v, m), unname(cbind(v, mr)), bind_dtype(dt, type), info = info)
+      expect_tensor(rbind(m, c(v, v[1])), unname(rbind(mr, c(v, v[1]))), bind_dtype(dt, type), info = info)
+    }
+    for (dt2 in verb_dtypes) {
+      y <- as_torch(matrix(verb_values(dt2, 4), 2), dtype = dt2)
+      expect_tensor(cbind(m, y), unname(cbind(mr, from_torch(y))), bind_dtype(c(dt, dt2)), info = paste(dt, dt2))
+      expect_tensor(rbind(t(m), y), unname(rbind(t(mr), from_torch(y))), bind_dtype(c(dt, dt2)), info = paste(dt, dt2))
+    }
+  }
+})
+
+test_that("c(), cbind() and rbind() refuse what R refuses, and what R only warns about", {
+  skip_if_no_torch()
+  m <- as_torch(matrix(1:6, 2))
+  x <- as_torch(c(1.5, 2))
+  expect_snapshot(error = TRUE, {
+    cbind(m, as_torch(matrix(1:6, 3)))
+    rbind(m, as_torch(matrix(1:6, 3)))
+    cbind(m, 1:3)
+    rbind(m, 1:2)
+    cbind(as_torch(1:3), 1:2)
+    cbind(m, data.frame(a = 1:2))
+    c(m, list(1))
+    c(m, NA)
+    c(x, as.raw(1))
+  })
+  expect_error(cbind(m, 1:3), class = "torchbridge_error_shape")
+  expect_error(c(m, NA), class = "torchbridge_error_na")
+  expect_error(cbind(m, factor("a")), class = "torchbridge_error_type")
+})
+
+test_that("cbind() dispatches to tensors when a tensor comes first among classed arguments", {
+  skip_if_no_torch()
+  m <- as_torch(matrix(1:4, 2))
+  expect_true(is_tensor_object(cbind(1:2, m)))
+  expect_true(is_tensor_object(rbind(1:2, m)))
+  expect_s3_class(cbind(data.frame(a = 1:2), m), "data.frame")
+  expect_type(c(1, m), "list") # c() dispatches on its first argument only
+})

@@ -24,7 +24,7 @@ from ._tensor_methods import numel, permute, shape, transpose
 from ._tensor_na import any_na, na_test
 from ._tensor_ops import binary, matmul, mean, summary, unary
 from ._tensor_print import describe, head_values, int_text, preview, summarize
-from ._tensor_verbs import duplicated_values, reverse, sort_values, unique_values, xtfrm_key
+from ._tensor_verbs import bind, combine, duplicated_values, reverse, sort_values, unique_values, xtfrm_key
 from ._chunks import r as r, set_r_callbacks
 from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
 from ._plot import plot_histogram, plot_kind, plot_reduce
@@ -37,8 +37,10 @@ __all__ = [
     "any_na",
     "assign",
     "binary",
+    "bind",
     "cast_tensor",
     "column_major_strides",
+    "combine",
     "complex_op",
     "cuda_count",
     "default_device",

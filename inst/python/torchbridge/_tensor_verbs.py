@@ -1,18 +1,37 @@
-"""Base R verbs for tensors: sort(), rev(), xtfrm(), unique() and
-duplicated(), computed by torch on the tensor's device with R's rules for
-order, ties and NA/NaN.
+"""Base R verbs for tensors: sort(), rev(), xtfrm(), unique(), duplicated(),
+c(), cbind() and rbind(), computed by torch on the tensor's device with R's
+rules for order, ties, NA/NaN, recycling and dims.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Optional, Tuple
+from typing import Any, List, Optional, Sequence, Tuple
 
 import torch
 
-from ._errors import ArgError, DtypeError, record, torch_failure
+from ._errors import (
+    ArgError,
+    DeviceError,
+    DtypeError,
+    InputTypeError,
+    NAError,
+    ShapeError,
+    ValueOverflowError,
+    record,
+    torch_failure,
+)
 from ._from_torch import check_storage
-from ._r_values import column_major_flat, describe_tensor
+from ._r_values import (
+    RValue,
+    as_value,
+    column_major_flat,
+    describe_tensor,
+    kind_sample,
+    scalar_tensor,
+    sides,
+    wrap_conversion,
+)
 from ._tensor_na import is_r_na
 
 
@@ -172,3 +191,108 @@ def unique_values(x: torch.Tensor, margin: Optional[int] = None, from_last: bool
         return rows.reshape(-1)[keep]
     return t.index_select(dim, keep)
 
+
+
+# --- c(), cbind(), rbind() ----------------------------------------------------------
+
+
+def _common(values: Sequence[Any], fun: str, names: Sequence[str]) -> Tuple[torch.device, torch.dtype]:
+    """The device and dtype of ``values`` put together: torch's promotion
+    between tensors, and R values taking the dtype a Python number of their
+    kind gets next to a tensor (as in the Ops group)."""
+    tensors = [v for v in values if isinstance(v, torch.Tensor)]
+    if not tensors:
+        raise InputTypeError(f"`{fun}` needs a tensor.")
+    moving = [t for t in tensors if not (t.dim() == 0 and t.device.type == "cpu")]
+    dev = (moving or tensors)[0].device
+    if any(t.device != dev for t in moving):
+        raise DeviceError(f"Can't put together tensors on different devices in `{fun}`.",
+                          sides(names, values) + [("i", "Move them to one device first, e.g. with `to_device()`.")])
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        dt = torch.promote_types(dt, t.dtype)
+    for v in values:
+        if isinstance(v, RValue) and v.rtype == "raw":
+            raise InputTypeError(f"Can't use raw bytes in `{fun}`.", sides(names, values))
+        if not isinstance(v, torch.Tensor):
+            dt = torch.result_type(torch.empty(0, dtype=dt), kind_sample(v))
+    return dev, dt
+
+
+def _as_piece(v: Any, dev: torch.device, dt: torch.dtype, fun: str, names: Sequence[str],
+              values: Sequence[Any]) -> torch.Tensor:
+    """``v`` as a ``dt`` tensor on ``dev``: a matrix stays 2-D, anything else
+    is a 1-D vector in R's order."""
+    if isinstance(v, torch.Tensor):
+        t = v.detach().to(device=dev, dtype=dt)
+        return t if t.dim() == 2 else column_major_flat(t)
+    try:
+        if isinstance(v, RValue):
+            shape = v.dims if v.dims is not None and len(v.dims) == 2 else [v.n]
+            return v.tensor(dt, dev, shape)
+        return scalar_tensor(v, dt, dev).reshape(1)
+    except (NAError, ValueOverflowError, DtypeError) as e:
+        raise wrap_conversion(e, fun, dt, names, values) from None
+
+
+def _pieces(items: Sequence[Any], fun: str) -> Tuple[List[torch.Tensor], List[str], List[Any]]:
+    values = [as_value(v) for v in items]
+    names = [f"..{i + 1}" for i in range(len(values))]
+    dev, dt = _common(values, fun, names)
+    return [_as_piece(v, dev, dt, fun, names, values) for v in values], names, values
+
+
+@record
+def combine(items: List[Any]) -> torch.Tensor:
+    """R's ``c()`` of tensors and R values: one 1-D tensor, each item's
+    elements in R's (column-major) order, with the Ops group's dtype rules."""
+    pieces, names, values = _pieces(items, "c()")
+    try:
+        return torch.cat([column_major_flat(p) for p in pieces])
+    except RuntimeError as e:
+        raise torch_failure(e, "compute `c()`", sides(names, values)) from None
+
+
+def _bind_rows(pieces: Sequence[torch.Tensor], fun: str, what: str, names: Sequence[str],
+               values: Sequence[Any]) -> int:
+    """The number of rows (of columns, for rbind()) of the result, by R's rules."""
+    mats = [i for i, p in enumerate(pieces) if p.dim() == 2]
+    if mats:
+        n = pieces[mats[0]].shape[0]
+        for i in mats[1:]:
+            if pieces[i].shape[0] != n:
+                raise ShapeError(f"Can't `{fun}` matrices whose numbers of {what} differ.",
+                                 sides([names[mats[0]], names[i]], [values[mats[0]], values[i]]))
+    else:
+        n = max(p.shape[0] for p in pieces)
+    for i, p in enumerate(pieces):
+        k = p.shape[0]
+        if p.dim() == 1 and k > 0 and (k > n or n % k != 0):
+            raise ShapeError(
+                f"Can't recycle a vector to the {what} of the result in `{fun}`.",
+                sides([names[i]], [values[i]]) + [
+                    ("i", f"The result has {n} {what}; a vector's length must divide that (R would warn and cut it)."),
+                ],
+            )
+    return n
+
+
+@record
+def bind(items: List[Any], rows: bool = False) -> torch.Tensor:
+    """R's ``cbind()`` (``rows`` False) or ``rbind()`` of tensors and R
+    values: a 2-D tensor. A vector becomes a column (a row) recycled to the
+    result's rows (columns); zero-length vectors are left out unless the
+    result has none; dtypes as in ``c()``."""
+    fun = "rbind()" if rows else "cbind()"
+    what = "columns" if rows else "rows"
+    pieces, names, values = _pieces(items, fun)
+    pieces = [p.t() if rows and p.dim() == 2 else p for p in pieces]
+    n = _bind_rows(pieces, fun, what, names, values)
+    blocks = []
+    for p in pieces:
+        if p.dim() == 2:
+            blocks.append(p)
+        elif p.shape[0] > 0 or n == 0:
+            blocks.append(p.repeat(n // p.shape[0] if p.shape[0] else 0).reshape(n, 1))
+    out = torch.cat(blocks, dim=1)
+    return out.t().contiguous() if rows else out
