@@ -76,6 +76,31 @@
 #'   `torchbridge_error_type`), while `cbind(df, x)` uses the data frame
 #'   method.
 #'
+#' @section Quantiles, medians, differences:
+#' * `quantile(x, probs, na.rm, names, type, digits)` gives what
+#'   `quantile(from_torch(x))` gives: a named R double vector (R keeps an
+#'   integer or logical type for types other than 7 when nothing is
+#'   interpolated, and so does the method). All nine of R's types are
+#'   supported, with R's algorithm (`stats::quantile.default` as of R 4.2);
+#'   the values are sorted and interpolated by torch on the tensor's device,
+#'   in float64. NA or NaN without `na.rm = TRUE` is a
+#'   `torchbridge_error_na`, where R stops too.
+#' * `median(x, na.rm)` gives a 0-d tensor: the middle value, in `x`'s
+#'   dtype, for an odd number of values; for an even number, the mean of the
+#'   two middle ones in a float dtype (the default float dtype for integer
+#'   and bool tensors, as [mean()] gives). With NA or NaN and `na.rm =
+#'   FALSE`, or no values, it is `NA` (NaN below float64); for integer and
+#'   bool tensors, which can't hold it, no values are a
+#'   `torchbridge_error_na`.
+#' * `diff(x, lag, differences)` gives the differences of the rows of a
+#'   2-D tensor (a 2-D tensor) or of the elements of any other one (1-D),
+#'   as R, with the operators' rules: a bool tensor gives int64, and integer
+#'   results never wrap around. Too few values give an empty 1-D tensor of
+#'   `x`'s dtype, as R gives `x[0L]`.
+#' * `scale(x)` works through `as.matrix()`: it returns R's matrix with
+#'   its `"scaled:center"` and `"scaled:scale"` attributes, which a tensor
+#'   can't carry. On the device: `(x - x$mean(0L)) / x$std(0L)`.
+#'
 #' @section Base functions that don't dispatch on tensors:
 #' These are ordinary R functions, not generics, so a tensor can't give them
 #' a method; they fail with R's own errors. Use the tensor way (torch's dims
@@ -105,11 +130,12 @@
 #' @param MARGIN For a matrix or array, the dim whose slices are compared
 #'   (1: rows). Ignored for 0-d and 1-D tensors, as R ignores it for vectors.
 #' @param fromLast `TRUE` to keep the last occurrence instead of the first.
-#' @param ... `method` for `sort()` (ignored); for `c()`, `cbind()` and
+#' @param ... `method` for `sort()` (ignored), `nmax` for `unique()` and
+#'   `duplicated()` (ignored); for `c()`, `cbind()` and
 #'   `rbind()` the tensors and R values to put together.
 #' @param deparse.level Not used (tensors have no dimnames).
-#' @return `sort()`, `rev()`, `unique()` and `duplicated()`: a tensor on
-#'   `x`'s device; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
+#' @return `sort()`, `rev()`, `unique()`, `duplicated()`, `median()` and
+#'   `diff()`: a tensor on `x`'s device; `quantile()` an R vector; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
 #'   the tensors' device. `xtfrm()`: an R vector. `names()`: `NULL`.
 #' @family tensor methods
 #' @name tensor-verbs
@@ -125,6 +151,9 @@
 #' c(m, 5:6)               # 1 2 3 4 5 6, int64
 #' cbind(m, 0)             # a 2 x 3 int64 tensor
 #' rbind(m, c(1.5, 2.5))   # float32 (the default float dtype)
+#' quantile(x, na.rm = TRUE)
+#' median(as_torch(c(5L, 1L, 3L)))
+#' diff(as_torch(c(1, 4, 9, 16)))
 NULL
 
 #' @rdname tensor-verbs
@@ -258,4 +287,68 @@ bind_items <- function(items, fun, call) {
   names(items) <- paste0("..", seq_along(items))
   check_operands(items, paste0(fun, "()"), call)
   unname(items)
+}
+
+#' @rdname tensor-verbs
+#' @param probs Probabilities in `[0, 1]` (`NA` gives `NA`).
+#' @param na.rm `TRUE` to skip NA and NaN.
+#' @param names `TRUE` to name the quantiles, as R does.
+#' @param type The quantile algorithm, a whole number from 1 to 9 (see
+#'   [stats::quantile()]).
+#' @param digits For the names, as in [stats::quantile()].
+#' @rawNamespace S3method(stats::quantile, torch.Tensor)
+quantile.torch.Tensor <- function(x, probs = seq(0, 1, 0.25), na.rm = FALSE, names = TRUE,
+                                  type = 7, digits = 7, ...) {
+  call <- rlang::current_env()
+  check_flag(na.rm, call = call)
+  check_flag(names, call = call)
+  check_verb_dots(list(...), "quantile", character(), call)
+  if (!is.numeric(type) || is.object(type) || length(type) != 1L || is.na(type) || !type %in% 1:9) {
+    tb_abort(c(
+      "{.arg type} must be one of R's quantile types, a whole number from 1 to 9.",
+      x = "It is {if (is.numeric(type) && length(type) == 1L) format(type) else obj_desc(type)}."
+    ), "arg", call = call)
+  }
+  eps <- 100 * .Machine$double.eps
+  if (!is.numeric(probs) || is.object(probs) || any(!is.na(probs) & (probs < -eps | probs > 1 + eps))) {
+    tb_abort(c(
+      "{.arg probs} must be probabilities, numbers from 0 to 1.",
+      x = if (is.numeric(probs)) "Some are outside [0, 1]." else "It is {obj_desc(probs)}."
+    ), "arg", call = call)
+  }
+  ok <- !is.na(probs)
+  p <- pmax(0, pmin(1, as.double(probs[ok])))
+  res <- tb_py(tb_method("quantiles", call)(x, as.list(p), as.integer(type), na.rm), call)
+  qs <- tensor_values(res, "integer", call)
+  if (length(qs) < length(p)) qs <- qs[rep(NA_integer_, length(p))] # no values
+  if (!all(ok)) {
+    # As R: NA probs give NA, and make the result double where R's weights
+    # for them are NA (types 2 and 4 to 9).
+    out <- qs[rep(NA_integer_, length(probs))]
+    if (type %in% c(2, 4:9)) out <- as.double(out)
+    out[ok] <- qs
+    qs <- out
+  }
+  if (names && length(probs)) names(qs) <- names(stats::quantile(0, probs, digits = digits))
+  qs
+}
+
+#' @rdname tensor-verbs
+#' @rawNamespace S3method(stats::median, torch.Tensor)
+median.torch.Tensor <- function(x, na.rm = FALSE, ...) {
+  call <- rlang::current_env()
+  check_flag(na.rm, call = call)
+  check_verb_dots(list(...), "median", character(), call)
+  tb_py(tb_method("median", call)(x, na.rm), call)
+}
+
+#' @rdname tensor-verbs
+#' @param lag,differences Whole numbers of 1 or more, as in [diff()].
+#' @export
+diff.torch.Tensor <- function(x, lag = 1, differences = 1, ...) {
+  call <- rlang::current_env()
+  check_count(lag, "lag", call)
+  check_count(differences, "differences", call)
+  check_verb_dots(list(...), "diff", character(), call)
+  tb_py(tb_method("diff", call)(x, as.integer(lag), as.integer(differences)), call)
 }

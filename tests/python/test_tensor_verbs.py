@@ -166,3 +166,71 @@ def test_bind_on_the_gpu():
     assert tb.bind([m, 1.0, torch.tensor(2.0)]).device.type == "cuda"
     with pytest.raises(DeviceError):
         tb.combine([m, torch.ones(2)])
+
+
+# --- quantile(), median(), diff() -------------------------------------------------
+
+# R: quantile(c(3, 1, 4, 1, 5, 9, 2, 6), c(0.1, 0.5, 0.9), type = t), printed with 17 digits
+R_QUANTILES = {
+    1: [1, 3, 9],
+    2: [1, 3.5, 9],
+    3: [1, 3, 6],
+    4: [1, 3, 6.6000000000000005],
+    5: [1, 3.5, 8.1000000000000014],
+    6: [1, 3.5, 9],
+    7: [1, 3.5, 6.8999999999999995],
+    8: [1, 3.4999999999999991, 8.4999999999999964],
+    9: [1, 3.5, 8.3999999999999986],
+}
+
+
+@pytest.mark.parametrize("type_", sorted(R_QUANTILES))
+def test_quantile_types_give_r_values_exactly(type_):
+    x = torch.tensor([3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0])  # float32: computed in float64
+    out = tb.quantiles(x, [0.1, 0.5, 0.9], type_)
+    assert out.tolist() == R_QUANTILES[type_]
+    # interpolated values are float64; types 1 and 3 only pick values
+    assert out.dtype == (torch.float32 if type_ in (1, 3) else torch.float64)
+
+
+def test_quantile_keeps_integers_where_r_does():
+    x = torch.tensor([3, 1, 4, 1, 5, 9, 2, 6])
+    assert tb.quantiles(x, [0.1, 0.5, 0.9], 1).dtype == torch.int64  # R: an integer vector
+    assert tb.quantiles(x, [0.1, 0.5, 0.9], 2).dtype == torch.float64  # averaged at 0.5
+    assert tb.quantiles(x, [0.5], 7).dtype == torch.float64  # type 7 is always double
+    assert tb.quantiles(torch.tensor([True, False]), [0.5], 1).dtype == torch.bool
+
+
+def test_quantile_na_rules():
+    x = f64([2.0, NAN, 1.0])
+    with pytest.raises(NAError):
+        tb.quantiles(x, [0.5])
+    assert tb.quantiles(x, [0.5], 7, True).tolist() == [1.5]
+    assert tb.quantiles(f64([]), [0.5]).shape == (0,)  # R's side gives NA
+    with pytest.raises(ArgError):
+        tb.quantiles(x, [0.5], 10, True)
+
+
+def test_median_of_odd_and_even_counts():
+    assert tb.median(torch.tensor([5, 1, 3])).dtype == torch.int64
+    assert tb.median(torch.tensor([5, 1, 3])).item() == 3
+    even = tb.median(torch.tensor([4, 1, 3, 2]))
+    assert even.dtype == torch.float32 and even.item() == 2.5
+    assert bits(tb.median(f64([1.0, NAN])).reshape(1)) == [NA_REAL_BITS]  # R: NA, not NaN
+    assert tb.median(f64([1.0, NAN, 2.0]), True).item() == 1.5
+    big = tb.median(f64([1e308, 1.7e308]))
+    assert big.item() == 1e308 / 2 + 1.7e308 / 2  # no overflow to Inf
+    with pytest.raises(NAError):
+        tb.median(torch.tensor([], dtype=torch.int64))
+
+
+def test_diff_follows_r():
+    assert vals(tb.diff(torch.tensor([1, 4, 9, 16]), 1, 2)) == [2, 2]
+    assert vals(tb.diff(torch.tensor([1, 4, 9, 16]), 2)) == [8, 12]
+    assert tb.diff(torch.tensor([[1, 2], [4, 8], [9, 9]])).tolist() == [[3, 6], [5, 1]]  # rows
+    b = tb.diff(torch.tensor([True, False]))
+    assert b.dtype == torch.int64 and vals(b) == [-1]
+    short = tb.diff(torch.tensor([True]))
+    assert short.dtype == torch.bool and short.shape == (0,)
+    # R: c(NaN, NA) differences keep the first operand's NaN: NA - NaN is NA, NaN - NA NaN
+    assert bits(tb.diff(f64([NAN, r_na(), NAN]))) == [NA_REAL_BITS, bits(f64([NAN]))[0]]

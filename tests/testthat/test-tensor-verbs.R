@@ -288,3 +288,82 @@ test_that("cbind() dispatches to tensors when a tensor comes first among classed
   expect_s3_class(cbind(data.frame(a = 1:2), m), "data.frame")
   expect_type(c(1, m), "list") # c() dispatches on its first argument only
 })
+
+test_that("quantile() matches R for all nine types", {
+  skip_if_no_torch()
+  set.seed(6)
+  probs <- list(seq(0, 1, 0.25), c(0.1, 0.333, 0.5, 0.9, 1), c(0.05, NA, 0.999), numeric(0), c(1, 0))
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    inputs$long <- as_torch(verb_values(dt, 40), dtype = dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      for (type in 1:9) {
+        for (p in probs) {
+          info <- paste(dt, what, type, deparse(p))
+          expect_same(quantile(x, p, type = type, na.rm = TRUE), quantile(xr, p, type = type, na.rm = TRUE),
+                      info = info)
+        }
+      }
+      expect_same(quantile(x, names = FALSE, na.rm = TRUE), quantile(xr, names = FALSE, na.rm = TRUE), info = what)
+      expect_same(quantile(x, c(0.12345, 0.5), digits = 2, na.rm = TRUE),
+                  quantile(xr, c(0.12345, 0.5), digits = 2, na.rm = TRUE), info = what)
+      if (!anyNA(xr)) expect_same(quantile(x), quantile(xr), info = paste(dt, what))
+    }
+  }
+})
+
+test_that("median() and diff() match R", {
+  skip_if_no_torch()
+  set.seed(7)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    inputs$even <- as_torch(verb_values(dt, 10), dtype = dt)
+    inputs$odd <- as_torch(verb_values(dt, 11), dtype = dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      for (na_rm in c(FALSE, TRUE)) {
+        info <- paste(dt, what, na_rm)
+        want <- median(xr, na.rm = na_rm)
+        n <- if (na_rm) sum(!is.na(xr)) else length(xr)
+        if (dt %in% c("int64", "bool") && n == 0) {
+          expect_error(median(x, na.rm = na_rm), class = "torchbridge_error_na", info = info)
+          next
+        }
+        out_dt <- if (n %% 2 == 1 || is.na(want) || dt %in% c("float32", "float64")) dt else "float32"
+        expect_tensor(median(x, na.rm = na_rm), want, out_dt, info = info)
+      }
+      for (lag in 1:3) {
+        for (d in if (dt == "float32") 1L else 1:2) {
+          info <- paste(dt, what, lag, d)
+          want <- diff(xr, lag = lag, differences = d)
+          out_dt <- if (dt == "bool" && length(want)) "int64" else dt
+          expect_tensor(diff(x, lag = lag, differences = d), want, out_dt, info = info)
+        }
+      }
+    }
+  }
+})
+
+test_that("quantile(), median() and diff() refuse what they can't do", {
+  skip_if_no_torch()
+  x <- as_torch(c(1, NaN, 3))
+  z <- as_torch(c(1i, 2))
+  expect_snapshot(error = TRUE, {
+    quantile(x)
+    quantile(x, type = 10)
+    quantile(x, 1.5, na.rm = TRUE)
+    quantile(x, "a")
+    quantile(z)
+    quantile(x, na.rm = TRUE, foo = 1)
+    median(as_torch(integer(0)))
+    median(z)
+    diff(x, lag = 0)
+    diff(x, differences = 1.5)
+  })
+  expect_error(quantile(x), class = "torchbridge_error_na")
+  expect_error(quantile(x, type = 4.5), class = "torchbridge_error_arg")
+  expect_error(diff(as_torch(int64_tensor("[-2**62, 2**62, -2**62]"))), class = "torchbridge_error_overflow")
+})

@@ -7,7 +7,8 @@ Summary, mean(), %@%), ``_tensor_math`` (Math, Complex) with R's numeric
 algorithms in ``_r_math``, ``_tensor_na`` (is.na() and friends),
 ``_tensor_index`` (``[``, ``[<-``), ``_tensor_methods`` (t(), aperm(),
 dim(), length()), ``_tensor_print`` (print(), str(), summary()) and
-``_tensor_verbs`` (sort(), unique() and other base R verbs); R values next
+``_tensor_verbs`` (sort(), unique() and other base R verbs) with
+``_tensor_stats`` (quantile(), median(), diff()); R values next
 to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
@@ -24,6 +25,7 @@ from ._tensor_methods import numel, permute, shape, transpose
 from ._tensor_na import any_na, na_test
 from ._tensor_ops import binary, matmul, mean, summary, unary
 from ._tensor_print import describe, head_values, int_text, preview, summarize
+from ._tensor_stats import diff, median, quantiles
 from ._tensor_verbs import bind, combine, duplicated_values, reverse, sort_values, unique_values, xtfrm_key
 from ._chunks import r as r, set_r_callbacks
 from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
@@ -46,6 +48,7 @@ __all__ = [
     "default_device",
     "describe",
     "devices",
+    "diff",
     "drop_plan",
     "duplicated_values",
     "fill",
@@ -60,6 +63,7 @@ __all__ = [
     "math_op",
     "matmul",
     "mean",
+    "median",
     "na_test",
     "numel",
     "pack_tensor",
@@ -72,6 +76,7 @@ __all__ = [
     "plot_kind",
     "plot_reduce",
     "preview",
+    "quantiles",
     "resolve",
     "reverse",
     "safetensors_info",
