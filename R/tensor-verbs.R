@@ -101,6 +101,13 @@
 #'   its `"scaled:center"` and `"scaled:scale"` attributes, which a tensor
 #'   can't carry. On the device: `(x - x$mean(0L)) / x$std(0L)`.
 #'
+#' @section Elements:
+#' `as.list(x)` (a list of R numbers, in R's order), `as.vector(x, mode =)`,
+#' `seq_along(x)` and `length(x)` work as on the R array; `lengths(x)` is
+#' all ones, as for an R vector, with `x`'s dims for a matrix or array. They
+#' return R values. To loop over a tensor's elements without converting
+#' it, use `for (i in seq_along(x)) x[i]`.
+#'
 #' @section Base functions that don't dispatch on tensors:
 #' These are ordinary R functions, not generics, so a tensor can't give them
 #' a method; they fail with R's own errors. Use the tensor way (torch's dims
@@ -116,11 +123,13 @@
 #' | `which.max(x)`, `which.min(x)` of a 1-D tensor | `x$argmax() + 1L`, `x$argmin() + 1L` (torch picks a NaN; R skips NA) |
 #' | `diag(x)` | `torch$diag(x)` (a matrix's diagonal, or a diagonal matrix from a vector) |
 #' | `crossprod(x, y)`, `tcrossprod(x, y)` | `t(x) %@% y`, `x %@% t(y)` |
-#' | `if (x)` | `if (as.logical(x))` (see below) |
+#' | `if (x)`, `while (x)` | `if (as.logical(x))`, for a 0-d tensor (see [tensor-methods]) |
 #' | `for (v in x)` | `for (v in as.list(x))`, or `for (i in seq_along(x)) x[i]` |
 #'
 #' `sd(x)` of a tensor already works (it converts with `as.double()`) and
-#' returns an R number.
+#' returns an R number. Their errors are R's own (and no longer come with a
+#' warning from torch about `x.T`, which R's asking for the tensor's
+#' `names()` used to cause).
 #'
 #' @param x A tensor.
 #' @param decreasing `TRUE` to sort in decreasing order.
@@ -136,7 +145,8 @@
 #' @param deparse.level Not used (tensors have no dimnames).
 #' @return `sort()`, `rev()`, `unique()`, `duplicated()`, `median()` and
 #'   `diff()`: a tensor on `x`'s device; `quantile()` an R vector; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
-#'   the tensors' device. `xtfrm()`: an R vector. `names()`: `NULL`.
+#'   the tensors' device. `xtfrm()` and `lengths()`: an R vector.
+#'   `names()`: `NULL`.
 #' @family tensor methods
 #' @name tensor-verbs
 #' @examplesIf torchbridge::torch_available()
@@ -351,4 +361,13 @@ diff.torch.Tensor <- function(x, lag = 1, differences = 1, ...) {
   check_count(differences, "differences", call)
   check_verb_dots(list(...), "diff", character(), call)
   tb_py(tb_method("diff", call)(x, as.integer(lag), as.integer(differences)), call)
+}
+
+#' @rdname tensor-verbs
+#' @param use.names Not used (tensors have no names).
+#' @method lengths torch.Tensor
+#' @export
+lengths.torch.Tensor <- function(x, use.names = TRUE) {
+  d <- dim(x)
+  if (length(d) <= 1L) rep(1L, prod(d)) else array(1L, d)
 }

@@ -367,3 +367,49 @@ test_that("quantile(), median() and diff() refuse what they can't do", {
   expect_error(quantile(x, type = 4.5), class = "torchbridge_error_arg")
   expect_error(diff(as_torch(int64_tensor("[-2**62, 2**62, -2**62]"))), class = "torchbridge_error_overflow")
 })
+
+test_that("as.logical() and as.numeric() work on 0-d tensors of every dtype", {
+  skip_if_no_torch()
+  torch <- torch_mod()
+  dtypes <- c("float16", "bfloat16", "float32", "float64", "int8", "int16", "int32", "int64",
+              "uint8", "bool", "complex64", "complex128")
+  for (dt in dtypes) {
+    for (v in list(0L, 1L, 3L)) {
+      t <- torch$tensor(v, dtype = torch[[dt]])
+      info <- paste(dt, v)
+      expect_same(as.logical(t), as.logical(from_torch(t)), info = info)
+      expect_same(as.numeric(t), as.numeric(from_torch(t)), info = info)
+      expect_same(as.double(t), as.double(from_torch(t)), info = info)
+    }
+  }
+  expect_same(as.logical(as_torch(NaN)$reshape(list())), NA)
+  x <- as_torch(c(1, 2, 3))
+  expect_true(if (as.logical(mean(x) > 1.5)) TRUE else FALSE)
+  expect_same(as.numeric(mean(x)), 2)
+  # int64 beyond R's integers: non-zero is TRUE, without a precision warning
+  big <- int64_tensor("2**62")
+  expect_same(expect_silent(as.logical(big)), TRUE)
+  expect_same(as.logical(int64_tensor("[0, 2**62, -2**63]")), c(FALSE, TRUE, TRUE))
+})
+
+test_that("as.list(), as.vector(mode =), lengths() and seq_along() work as on the R array", {
+  skip_if_no_torch()
+  set.seed(8)
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) {
+      x <- inputs[[what]]
+      xr <- from_torch(x)
+      info <- paste(dt, what)
+      expect_same(as.list(x), as.list(xr), info = info)
+      expect_same(lengths(x), lengths(xr), info = info)
+      expect_same(seq_along(x), seq_along(xr), info = info)
+      for (mode in c("list", "numeric", "logical", "character", "integer", "any")) {
+        expect_same(as.vector(x, mode = mode), as.vector(xr, mode = mode), info = paste(info, mode))
+      }
+    }
+  }
+  z <- as_torch(3)$reshape(list())
+  expect_same(lengths(z), 1L)
+  expect_same(as.list(z), list(3))
+})
