@@ -108,6 +108,33 @@
 #' return R values. To loop over a tensor's elements without converting
 #' it, use `for (i in seq_along(x)) x[i]`.
 #'
+#' @section Linear algebra:
+#' * `solve(a, b)` solves `a %*% x = b` on the device; without `b` it gives
+#'   the inverse. As in R, a vector `b` gives a vector, a matrix `b` a
+#'   matrix, and `a` must be square with as many rows as `b`. Integer and
+#'   bool tensors give the default float dtype (R gives doubles); a float32
+#'   tensor is solved in float32. An exactly singular `a` is a
+#'   `torchbridge_error_torch`, and so is one whose reciprocal condition
+#'   number is below `tol` (`.Machine$double.eps` by default), as R refuses
+#'   it (torch computes the condition number exactly where LAPACK estimates
+#'   it, so matrices right at the limit may be judged differently). Only
+#'   `a` dispatches: `solve(R matrix, tensor)` is R's own.
+#' * `chol(x)` gives R's upper triangular factor `R`, with `t(R) %@% R`
+#'   equal to `x`, read from `x`'s upper triangle as R does. A matrix that
+#'   is not positive definite is a `torchbridge_error_torch` naming the
+#'   leading minor; `pivot = TRUE` is not supported.
+#' * `determinant(x, logarithm)` gives R's `"det"` object (an R list), and so
+#'   `det(x)` an R number; a singular matrix has modulus `-Inf` (log) and
+#'   sign 1, as in R.
+#' * The values agree with R's to rounding: both use LAPACK, but not the
+#'   same build, and float32 tensors are computed in float32.
+#' * `qr()` is not a tensor method: R's `"qr"` object (LINPACK/LAPACK's
+#'   compact form) is not what torch computes. Use `torch$linalg$qr(x)` for
+#'   Q and R, or `qr(from_torch(x))`.
+#' * `crossprod()` and `tcrossprod()` have no tensor methods (R dispatches
+#'   them on S3 classes only from R 4.4): use `t(x) %@% y` and
+#'   `x %@% t(y)`.
+#'
 #' @section Base functions that don't dispatch on tensors:
 #' These are ordinary R functions, not generics, so a tensor can't give them
 #' a method; they fail with R's own errors. Use the tensor way (torch's dims
@@ -143,8 +170,9 @@
 #'   `duplicated()` (ignored); for `c()`, `cbind()` and
 #'   `rbind()` the tensors and R values to put together.
 #' @param deparse.level Not used (tensors have no dimnames).
-#' @return `sort()`, `rev()`, `unique()`, `duplicated()`, `median()` and
-#'   `diff()`: a tensor on `x`'s device; `quantile()` an R vector; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
+#' @return `sort()`, `rev()`, `unique()`, `duplicated()`, `median()`,
+#'   `diff()`, `solve()` and `chol()`: a tensor on `x`'s device;
+#'   `determinant()` R's `"det"` list; `quantile()` an R vector; `c()` a 1-D and `cbind()`, `rbind()` a 2-D tensor on
 #'   the tensors' device. `xtfrm()` and `lengths()`: an R vector.
 #'   `names()`: `NULL`.
 #' @family tensor methods
@@ -370,4 +398,51 @@ diff.torch.Tensor <- function(x, lag = 1, differences = 1, ...) {
 lengths.torch.Tensor <- function(x, use.names = TRUE) {
   d <- dim(x)
   if (length(d) <= 1L) rep(1L, prod(d)) else array(1L, d)
+}
+
+#' @rdname tensor-verbs
+#' @param a A square tensor (a 2-D one; a vector counts as one column).
+#' @param b A tensor or R vector or matrix with as many rows as `a`;
+#'   missing for the inverse of `a`.
+#' @export
+solve.torch.Tensor <- function(a, b, ...) {
+  call <- rlang::current_env()
+  dots <- list(...)
+  check_verb_dots(dots, "solve", c("tol", "LINPACK"), call)
+  tol <- dots$tol %||% .Machine$double.eps
+  if (!is.numeric(tol) || length(tol) != 1L || is.na(tol)) {
+    tb_abort(c("{.arg tol} must be a single number.", x = "It is {obj_desc(tol)}."), "arg", call = call)
+  }
+  if (missing(b)) return(tb_py(tb_method("solve", call)(a, NULL, as.double(tol)), call))
+  check_operands(list(a = a, b = b), "solve()", call)
+  tb_py(tb_method("solve", call)(a, r_value(b), as.double(tol)), call)
+}
+
+#' @rdname tensor-verbs
+#' @param pivot Only `FALSE` is supported.
+#' @export
+chol.torch.Tensor <- function(x, pivot = FALSE, ...) {
+  call <- rlang::current_env()
+  if (!identical(pivot, FALSE)) {
+    tb_abort(c(
+      "{.fn chol} of a tensor supports only {.code pivot = FALSE}.",
+      i = "Use {.code chol(from_torch(x), pivot = TRUE)}."
+    ), "arg", call = call)
+  }
+  check_verb_dots(list(...), "chol", c("LINPACK", "tol"), call)
+  tb_py(tb_method("chol", call)(x), call)
+}
+
+#' @rdname tensor-verbs
+#' @param logarithm `TRUE` for the log of the determinant's modulus.
+#' @export
+determinant.torch.Tensor <- function(x, logarithm = TRUE, ...) {
+  call <- rlang::current_env()
+  check_flag(logarithm, call = call)
+  v <- tensor_values(tb_py(tb_method("slogdet", call)(x), call), "double", call)
+  modulus <- if (logarithm) v[[2]] else exp(v[[2]])
+  structure(
+    list(modulus = structure(modulus, logarithm = logarithm), sign = as.integer(v[[1]])),
+    class = "det"
+  )
 }

@@ -8,7 +8,15 @@ import torch
 
 import torchbridge as tb
 from conftest import NA_REAL_BITS, desc, vals
-from torchbridge._errors import ArgError, DeviceError, DtypeError, InputTypeError, NAError, ShapeError
+from torchbridge._errors import (
+    ArgError,
+    DeviceError,
+    DtypeError,
+    InputTypeError,
+    NAError,
+    ShapeError,
+    TorchbridgeError,
+)
 
 NAN = math.nan
 
@@ -234,3 +242,37 @@ def test_diff_follows_r():
     assert short.dtype == torch.bool and short.shape == (0,)
     # R: c(NaN, NA) differences keep the first operand's NaN: NA - NaN is NA, NaN - NA NaN
     assert bits(tb.diff(f64([NAN, r_na(), NAN]))) == [NA_REAL_BITS, bits(f64([NAN]))[0]]
+
+
+# --- solve(), chol(), determinant() ------------------------------------------------
+
+
+def test_solve_follows_r_conventions(rmem):
+    a = f64([[2.0, 1.0], [1.0, 3.0]])
+    x = tb.solve(a, desc(rmem.vector("double", [1.0, 2.0])))
+    assert x.shape == (2,) and x.tolist() == pytest.approx([0.2, 0.6])  # a vector b gives a vector
+    assert tb.solve(a).reshape(-1).tolist() == pytest.approx([0.6, -0.2, -0.2, 0.4])
+    assert tb.solve(torch.tensor([[2, 0], [0, 4]])).dtype == torch.float32
+    with pytest.raises(ShapeError):
+        tb.solve(a, torch.ones(3, dtype=torch.float64))
+    with pytest.raises(TorchbridgeError, match="exactly singular"):
+        tb.solve(torch.zeros(2, 2))
+    with pytest.raises(TorchbridgeError, match="computationally singular"):
+        tb.solve(f64([[1.0, 1.0], [1.0, 1.0 + 4e-16]]))
+
+
+def test_chol_gives_the_upper_factor_from_the_upper_triangle():
+    m = f64([[4.0, 2.0], [100.0, 3.0]])  # R: chol(matrix(c(4, 100, 2, 3), 2)) ignores the 100
+    r = tb.chol(m)
+    assert torch.equal(r, torch.triu(r))
+    assert (r.T @ r).reshape(-1).tolist() == pytest.approx([4.0, 2.0, 2.0, 3.0])
+    with pytest.raises(TorchbridgeError, match="order 2"):
+        tb.chol(f64([[1.0, 2.0], [2.0, 1.0]]))
+
+
+def test_slogdet_gives_sign_one_for_singular_matrices():
+    assert tb.slogdet(f64([[1.0, 2.0], [2.0, 4.0]])).tolist()[0] == 1.0
+    assert tb.slogdet(f64([[0.0, 1.0], [1.0, 0.0]])).tolist() == pytest.approx([-1.0, 0.0])
+    assert tb.slogdet(torch.zeros(0, 0)).tolist() == [1.0, 0.0]
+    with pytest.raises(DtypeError):
+        tb.slogdet(torch.ones(1, 1, dtype=torch.complex64))

@@ -413,3 +413,70 @@ test_that("as.list(), as.vector(mode =), lengths() and seq_along() work as on th
   expect_same(lengths(z), 1L)
   expect_same(as.list(z), list(3))
 })
+
+# A random invertible n x n matrix of `dtype` (positive definite for floats).
+linalg_matrix <- function(dtype, n) {
+  switch(dtype,
+    float32 = ,
+    float64 = { m <- matrix(round(rnorm(n * n), 2), n); crossprod(m) + diag(n) },
+    int64 = { m <- matrix(sample(-3:3, n * n, TRUE), n); diag(m) <- 20L; m },
+    bool = { m <- upper.tri(matrix(0, n, n)) & matrix(sample(c(TRUE, FALSE), n * n, TRUE), n); diag(m) <- TRUE; m }
+  )
+}
+
+test_that("solve(), chol() and determinant() agree with R to rounding", {
+  skip_if_no_torch()
+  set.seed(9)
+  for (dt in verb_dtypes) {
+    out_dt <- if (dt == "float64") "float64" else "float32"
+    tol <- if (out_dt == "float64") 1e-10 else 1e-5
+    for (n in c(1L, 3L, 5L)) {
+      ar <- linalg_matrix(dt, n)
+      a <- as_torch(ar, dtype = dt)
+      ar <- from_torch(a)
+      info <- paste(dt, n)
+      b <- rnorm(n)
+      bm <- matrix(rnorm(n * 2), n)
+      expect_tensor(solve(a), solve(ar), out_dt, tolerance = tol, info = info)
+      expect_tensor(solve(a, b), solve(ar, b), out_dt, tolerance = tol, info = info)
+      expect_tensor(solve(a, bm), solve(ar, bm), out_dt, tolerance = tol, info = info)
+      expect_tensor(solve(a, as_torch(bm, dtype = "float64")), solve(ar, bm), "float64", tolerance = 1e-5, info = info)
+      expect_equal(det(a), det(ar), tolerance = tol, info = info)
+      d <- determinant(a, logarithm = FALSE)
+      want <- determinant(ar, logarithm = FALSE)
+      expect_s3_class(d, "det")
+      expect_identical(d$sign, want$sign, info = info)
+      expect_equal(d$modulus, want$modulus, tolerance = tol, info = info)
+      if (dt %in% c("float32", "float64")) {
+        expect_tensor(chol(a), chol(ar), out_dt, tolerance = tol, info = info)
+      }
+    }
+  }
+  # R reads only the upper triangle
+  m <- matrix(c(4, 100, 2, 3), 2)
+  expect_tensor(chol(as_torch(m, dtype = "float64")), chol(m), "float64", tolerance = 1e-12)
+  # singular: modulus -Inf and sign 1, as in R
+  z <- as_torch(matrix(c(1, 2, 2, 4), 2), dtype = "float64")
+  expect_identical(determinant(z)$sign, determinant(from_torch(z))$sign)
+  expect_identical(det(as_torch(matrix(0, 2, 2))), 0)
+  expect_identical(unclass(determinant(as_torch(matrix(0, 0, 0)))), unclass(determinant(matrix(0, 0, 0))))
+})
+
+test_that("solve(), chol() and determinant() refuse what R refuses", {
+  skip_if_no_torch()
+  a <- as_torch(matrix(c(2, 1, 1, 3), 2))
+  expect_snapshot(error = TRUE, {
+    solve(as_torch(matrix(1:6, 2)))
+    solve(a, 1:3)
+    solve(as_torch(matrix(0, 2, 2)))
+    solve(as_torch(matrix(c(1, 1, 1, 1 + 4e-16), 2), dtype = "float64"))
+    solve(a, list(1))
+    chol(as_torch(matrix(c(1, 2, 2, 1), 2)))
+    chol(a, pivot = TRUE)
+    determinant(as_torch(matrix(1:6, 2)))
+    determinant(as_torch(matrix(1i, 1, 1)))
+  })
+  expect_error(solve(as_torch(matrix(0, 2, 2))), class = "torchbridge_error_torch")
+  expect_error(solve(a, 1:3), class = "torchbridge_error_shape")
+  expect_error(chol(as_torch(matrix(c(1, 2, 2, 1), 2))), class = "torchbridge_error_torch")
+})

@@ -8,7 +8,8 @@ algorithms in ``_r_math``, ``_tensor_na`` (is.na() and friends),
 ``_tensor_index`` (``[``, ``[<-``), ``_tensor_methods`` (t(), aperm(),
 dim(), length()), ``_tensor_print`` (print(), str(), summary()) and
 ``_tensor_verbs`` (sort(), unique() and other base R verbs) with
-``_tensor_stats`` (quantile(), median(), diff()); R values next
+``_tensor_stats`` (quantile(), median(), diff()) and ``_tensor_linalg``
+(solve(), chol(), determinant()); R values next
 to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
@@ -25,6 +26,7 @@ from ._tensor_methods import numel, permute, shape, transpose
 from ._tensor_na import any_na, na_test
 from ._tensor_ops import binary, matmul, mean, summary, unary
 from ._tensor_print import describe, head_values, int_text, preview, summarize
+from ._tensor_linalg import chol, slogdet, solve
 from ._tensor_stats import diff, median, quantiles
 from ._tensor_verbs import bind, combine, duplicated_values, reverse, sort_values, unique_values, xtfrm_key
 from ._chunks import r as r, set_r_callbacks
@@ -41,6 +43,7 @@ __all__ = [
     "binary",
     "bind",
     "cast_tensor",
+    "chol",
     "column_major_strides",
     "combine",
     "complex_op",
@@ -85,6 +88,8 @@ __all__ = [
     "set_r_callbacks",
     "set_scratch",
     "shape",
+    "slogdet",
+    "solve",
     "sort_values",
     "subset",
     "summarize",
