@@ -16,8 +16,14 @@
 #'   column-major order, `as.matrix()` of a 1-D tensor is a one-column
 #'   matrix. `as.double()` converts int64 tensors with `int64 = "double"`,
 #'   so large integers become doubles instead of an overflow error (with
-#'   `from_torch()`'s warning beyond 2^53); the others use `int64 =
-#'   "integer"`.
+#'   `from_torch()`'s warning beyond 2^53), and `as.logical()` does too
+#'   (without the warning: any non-zero value is `TRUE`); the others use
+#'   `int64 = "integer"`.
+#' * A 0-d tensor, such as `mean(x)` or `x[1] > 2` gives, is not a logical
+#'   condition for `if` and `while`, which are not functions a tensor can
+#'   have a method for: write `if (as.logical(mean(x) > 2))`, or
+#'   `as.numeric(mean(x))` for the number. Both work on 0-d tensors of
+#'   every dtype (complex too), as on `from_torch(x)`.
 #' * `t()` transposes a matrix; a 1-D (or 0-d) tensor becomes a 1-row
 #'   matrix, as in R, and more dims are an error (use `aperm()`).
 #'   `aperm(a, perm)` reorders the dims (`perm` counts from 1 and defaults to
@@ -102,7 +108,13 @@ as.integer.torch.Tensor <- function(x, ...) {
 #' @method as.logical torch.Tensor
 #' @export
 as.logical.torch.Tensor <- function(x, ...) {
-  as.logical(tensor_values(x, "integer", rlang::current_env()))
+  # int64 values through doubles, so any size converts (non-zero is TRUE);
+  # rounding beyond 2^53 can't change that, so no precision warning.
+  values <- withCallingHandlers(
+    tensor_values(x, "double", rlang::current_env()),
+    torchbridge_warning_precision = function(w) invokeRestart("muffleWarning")
+  )
+  as.logical(values)
 }
 
 #' @rdname tensor-methods

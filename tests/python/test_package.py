@@ -32,6 +32,8 @@ def test_public_names():
         # _tensor_*: the tensor side of the R methods
         "any_na", "assign", "binary", "complex_op", "describe", "head_values", "int_text", "math_op", "matmul", "mean", "na_test", "numel", "permute",
         "preview", "shape", "subset", "summarize", "summary", "transpose", "unary",
+        # _tensor_verbs: base R verbs
+        "bind", "chol", "combine", "diff", "duplicated_values", "median", "quantiles", "slogdet", "solve", "reverse", "sort_values", "unique_values", "xtfrm_key",
     }
     for name in tb.__all__:
         assert getattr(tb, name) is not None

@@ -6,8 +6,11 @@ The tensor side of the R methods for tensors is in ``_tensor_ops`` (Ops,
 Summary, mean(), %@%), ``_tensor_math`` (Math, Complex) with R's numeric
 algorithms in ``_r_math``, ``_tensor_na`` (is.na() and friends),
 ``_tensor_index`` (``[``, ``[<-``), ``_tensor_methods`` (t(), aperm(),
-dim(), length()) and ``_tensor_print`` (print(), str(), summary()); R
-values next to tensors (descriptors, scalars, recycling) in ``_r_values``.
+dim(), length()), ``_tensor_print`` (print(), str(), summary()) and
+``_tensor_verbs`` (sort(), unique() and other base R verbs) with
+``_tensor_stats`` (quantile(), median(), diff()) and ``_tensor_linalg``
+(solve(), chol(), determinant()); R values next
+to tensors (descriptors, scalars, recycling) in ``_r_values``.
 """
 
 from ._devices import cuda_count, cuda_empty_cache, cuda_memory_stats, cuda_synchronize, default_device, devices
@@ -22,6 +25,9 @@ from ._tensor_methods import numel, permute, shape, transpose
 from ._tensor_na import any_na, na_test
 from ._tensor_ops import binary, matmul, mean, summary, unary
 from ._tensor_print import describe, head_values, int_text, preview, summarize
+from ._tensor_linalg import chol, slogdet, solve
+from ._tensor_stats import diff, median, quantiles
+from ._tensor_verbs import bind, combine, duplicated_values, reverse, sort_values, unique_values, xtfrm_key
 from ._chunks import r as r, set_r_callbacks
 from ._pt_file import load_pt, pack_tensor, save_pt, take_packed, unpack_tensor
 from ._plot import plot_histogram, plot_kind, plot_reduce
@@ -32,7 +38,10 @@ __all__ = [
     "any_na",
     "assign",
     "binary",
+    "bind",
     "cast_tensor",
+    "chol",
+    "combine",
     "complex_op",
     "cuda_count",
     "cuda_empty_cache",
@@ -41,7 +50,9 @@ __all__ = [
     "default_device",
     "describe",
     "devices",
+    "diff",
     "drop_plan",
+    "duplicated_values",
     "fill",
     "from_columns",
     "from_python",
@@ -54,6 +65,7 @@ __all__ = [
     "math_op",
     "matmul",
     "mean",
+    "median",
     "na_test",
     "numel",
     "pack_tensor",
@@ -65,12 +77,17 @@ __all__ = [
     "plot_kind",
     "plot_reduce",
     "preview",
+    "quantiles",
+    "reverse",
     "safetensors_info",
     "save_pt",
     "save_safetensors",
     "set_r_callbacks",
     "set_scratch",
     "shape",
+    "slogdet",
+    "solve",
+    "sort_values",
     "subset",
     "summarize",
     "summary",
@@ -79,6 +96,8 @@ __all__ = [
     "take_released",
     "transpose",
     "unary",
+    "unique_values",
     "unpack",
     "unpack_tensor",
+    "xtfrm_key",
 ]

@@ -15,7 +15,7 @@ from ._from_torch import check_storage
 # --- is.na() and friends -------------------------------------------------------------
 
 
-def _is_r_na(t: torch.Tensor) -> torch.Tensor:
+def is_r_na(t: torch.Tensor) -> torch.Tensor:
     """Where float64 ``t`` holds R's NA (a NaN whose low word is 1954), as
     R_IsNA() tells; other float dtypes can't hold it (a cast drops it)."""
     if t.dtype != torch.float64:
@@ -28,7 +28,7 @@ def _na_test_real(op: str, t: torch.Tensor) -> torch.Tensor:
     if op == "is.na":
         return torch.isnan(t)
     if op == "is.nan":
-        return torch.isnan(t) & ~_is_r_na(t)
+        return torch.isnan(t) & ~is_r_na(t)
     if op == "is.finite":
         return torch.isfinite(t)
     return torch.isinf(t)
