@@ -11,6 +11,7 @@ from typing import Any, Dict, Tuple
 import torch
 
 from ._r_values import column_major_flat
+from ._tensor_na import fill_after_first_nan
 
 
 # --- the Math group -------------------------------------------------------------
@@ -196,7 +197,9 @@ def cumulative(fun):
     def go(t: torch.Tensor) -> torch.Tensor:
         flat = column_major_flat(t)
         out = fun(flat, 0)
-        return out[0] if isinstance(out, tuple) else out  # cummax/cummin: (values, indices)
+        if isinstance(out, tuple):  # cummax/cummin: (values, indices)
+            return fill_after_first_nan(flat, out[0])
+        return out
     return go
 
 

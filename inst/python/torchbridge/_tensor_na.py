@@ -4,6 +4,7 @@ R's NA (NaN with payload 1954 in float64) told apart from NaN.
 
 from __future__ import annotations
 
+import math
 
 import torch
 
@@ -22,6 +23,34 @@ def is_r_na(t: torch.Tensor) -> torch.Tensor:
         return torch.zeros(t.shape, dtype=torch.bool, device=t.device)
     low = t.view(torch.int64) & 0xFFFFFFFF
     return torch.isnan(t) & (low == 1954)
+
+
+def r_na_scalar(device: torch.device) -> torch.Tensor:
+    """R's NA_real_ as a 0-d float64 tensor on ``device``."""
+    return torch.full((), D.NA_REAL_BITS, dtype=torch.int64, device=device).view(torch.float64)
+
+
+def with_r_missing(t: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """R's rule for a reduction of ``t`` (min, max, range): ``out`` where
+    ``t`` has no NaN; else NA where ``t`` holds an R NA (float64), else NaN.
+    On the device, without asking it anything."""
+    if not t.is_floating_point() or t.numel() == 0:
+        return out
+    missing = torch.full_like(out, math.nan)
+    if t.dtype == torch.float64 and out.dtype == torch.float64:
+        missing = torch.where(is_r_na(t).any(), r_na_scalar(t.device), missing)
+    return torch.where(torch.isnan(t).any(), missing, out)
+
+
+def fill_after_first_nan(flat: torch.Tensor, out: torch.Tensor) -> torch.Tensor:
+    """R's cummax()/cummin(): from the first NA or NaN of the 1-D ``flat``
+    on, ``out`` is that value (its kind kept: NA stays NA, NaN NaN)."""
+    if not flat.is_floating_point() or flat.numel() == 0:
+        return out
+    nan = torch.isnan(flat)
+    after = torch.cumsum(nan.to(torch.int64), 0) > 0
+    first = flat[torch.argmax(nan.to(torch.int8))]
+    return torch.where(after, first, out)
 
 
 def _na_test_real(op: str, t: torch.Tensor) -> torch.Tensor:

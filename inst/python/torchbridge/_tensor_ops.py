@@ -24,6 +24,7 @@ from ._errors import (
 )
 from ._from_torch import check_storage
 from ._overflow import check_exact, reference_of, wide
+from ._tensor_na import with_r_missing
 from ._r_values import (
     RValue,
     as_value,
@@ -186,7 +187,8 @@ def _extreme(t: torch.Tensor, op: str, na_rm: bool) -> torch.Tensor:
         return torch.full((), fill, dtype=_float_of(t), device=t.device)
     if na_rm and t.is_floating_point():
         t = torch.where(torch.isnan(t), torch.full_like(t, fill), t)
-    return torch.amin(t) if op == "min" else torch.amax(t)
+    out = torch.amin(t) if op == "min" else torch.amax(t)
+    return with_r_missing(t, out)
 
 
 def _truth(t: torch.Tensor, op: str, na_rm: bool, name: str) -> torch.Tensor:
@@ -246,12 +248,14 @@ def _combine(op: str, parts: List[torch.Tensor]) -> torch.Tensor:
             out = out + p
         elif op == "prod":
             out = out * p
-        elif op == "min":
-            out = torch.minimum(out, p)
-        elif op == "max":
-            out = torch.maximum(out, p)
+        elif op in ("min", "max"):
+            both = torch.stack([out, p.to(torch.result_type(out, p))]) if out.dtype != p.dtype else torch.stack([out, p])
+            out = _extreme(both, op, False)
         elif op == "range":
-            out = torch.stack([torch.minimum(out[0], p[0]), torch.maximum(out[1], p[1])])
+            dt = torch.result_type(out, p)
+            lo = _extreme(torch.stack([out[0].to(dt), p[0].to(dt)]), "min", False)
+            hi = _extreme(torch.stack([out[1].to(dt), p[1].to(dt)]), "max", False)
+            out = torch.stack([lo, hi])
         elif op == "any":
             out = out | p
         else:

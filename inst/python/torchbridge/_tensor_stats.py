@@ -17,14 +17,12 @@ from ._from_torch import check_storage
 from ._r_values import column_major_flat, describe_tensor
 from ._tensor_ops import binary, default_float
 
-#: R's NA_real_ (a NaN with payload 1954).
-_R_NA_BITS = 0x7FF00000000007A2
 _EPS = sys.float_info.epsilon
 
 
 def _r_na(n: int, dev: torch.device) -> torch.Tensor:
     """``n`` R NA values as a float64 tensor."""
-    return torch.full((n,), _R_NA_BITS, dtype=torch.int64, device=dev).view(torch.float64)
+    return torch.full((n,), D.NA_REAL_BITS, dtype=torch.int64, device=dev).view(torch.float64)
 
 
 def _x_bullet(x: torch.Tensor) -> list:
