@@ -257,7 +257,7 @@ check_na_last <- function(na.last, call) {
 
 # Arguments in `dots` must be named and among `allowed`.
 check_verb_dots <- function(dots, fun, allowed, call) {
-  nms <- names2(dots)
+  nms <- rlang::names2(dots)
   bad <- nms == "" | !nms %in% allowed
   if (any(bad)) {
     shown <- ifelse(nms[bad] == "", "an unnamed argument", paste0("`", nms[bad], "`"))

@@ -57,3 +57,22 @@ test_that("a tensor whose storage is gone is refused, not read", {
   expect_error(is.na(b), class = "torchbridge_error_unsupported_tensor")
   expect_error(anyNA(b), class = "torchbridge_error_unsupported_tensor")
 })
+
+test_that("min, max, range, cummax and cummin tell NA from NaN as R does (float64)", {
+  skip_if_no_torch()
+  cases <- list(c(1, NaN, 3, NA, 5), c(1, NA, 3, NaN, 5), c(2, NaN), c(NA, 1), c(3, 1, 2), c(NaN, NA))
+  for (v in cases) {
+    t <- as_torch(v, dtype = "float64")
+    info <- deparse(v)
+    expect_exact(from_torch(max(t)), max(v), info = info)
+    expect_exact(from_torch(min(t)), min(v), info = info)
+    expect_exact(from_torch(range(t)), range(v), info = info)
+    expect_exact(from_torch(cummax(t)), cummax(v), info = info)
+    expect_exact(from_torch(cummin(t)), cummin(v), info = info)
+    expect_exact(from_torch(max(t, na.rm = TRUE)), suppressWarnings(max(v, na.rm = TRUE)), info = info)
+  }
+  a <- c(1, NaN)
+  b <- c(NA, 2)
+  expect_exact(from_torch(max(as_torch(a, dtype = "float64"), as_torch(b, dtype = "float64"))), max(a, b))
+  expect_exact(from_torch(range(as_torch(a, dtype = "float64"), as_torch(b, dtype = "float64"))), range(a, b))
+})

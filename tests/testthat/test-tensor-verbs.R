@@ -81,23 +81,23 @@ test_that("order() and friends go through xtfrm() and match R", {
       x <- inputs[[what]]
       xr <- from_torch(x)
       info <- paste(dt, what)
-      expect_same(order(x), order(xr), info = info)
-      expect_same(order(x, decreasing = TRUE), order(xr, decreasing = TRUE), info = info)
-      expect_same(order(x, na.last = FALSE), order(xr, na.last = FALSE), info = info)
-      expect_same(order(x, na.last = NA), order(xr, na.last = NA), info = info)
+      expect_exact(order(x), order(xr), info = info)
+      expect_exact(order(x, decreasing = TRUE), order(xr, decreasing = TRUE), info = info)
+      expect_exact(order(x, na.last = FALSE), order(xr, na.last = FALSE), info = info)
+      expect_exact(order(x, na.last = NA), order(xr, na.last = NA), info = info)
       for (ties in c("average", "first", "min", "max")) {
-        expect_same(rank(xtfrm(x), ties.method = ties), rank(xr, ties.method = ties), info = info)
+        expect_exact(rank(xtfrm(x), ties.method = ties), rank(xr, ties.method = ties), info = info)
       }
-      expect_same(rank(xtfrm(x), na.last = "keep"), rank(xr, na.last = "keep"), info = info)
+      expect_exact(rank(xtfrm(x), na.last = "keep"), rank(xr, na.last = "keep"), info = info)
     }
     a <- as_torch(verb_values(dt, 20), dtype = dt)
     b <- as_torch(verb_values(dt, 20), dtype = dt)
-    expect_same(order(a, b), order(from_torch(a), from_torch(b)), info = dt)
-    expect_same(order(a, -seq_len(20)), order(from_torch(a), -seq_len(20)), info = dt)
+    expect_exact(order(a, b), order(from_torch(a), from_torch(b)), info = dt)
+    expect_exact(order(a, -seq_len(20)), order(from_torch(a), -seq_len(20)), info = dt)
   }
   big <- int64_tensor("[2**62 + 1, 2**62, -5, 2**62]")
-  expect_same(order(big), c(3L, 2L, 4L, 1L))
-  expect_same(xtfrm(big), c(3L, 2L, 1L, 2L))
+  expect_exact(order(big), c(3L, 2L, 4L, 1L))
+  expect_exact(xtfrm(big), c(3L, 2L, 1L, 2L))
 })
 
 test_that("unique() and duplicated() keep R's order, NA/NaN rules and MARGIN", {
@@ -302,14 +302,14 @@ test_that("quantile() matches R for all nine types", {
       for (type in 1:9) {
         for (p in probs) {
           info <- paste(dt, what, type, deparse(p))
-          expect_same(quantile(x, p, type = type, na.rm = TRUE), quantile(xr, p, type = type, na.rm = TRUE),
+          expect_exact(quantile(x, p, type = type, na.rm = TRUE), quantile(xr, p, type = type, na.rm = TRUE),
                       info = info)
         }
       }
-      expect_same(quantile(x, names = FALSE, na.rm = TRUE), quantile(xr, names = FALSE, na.rm = TRUE), info = what)
-      expect_same(quantile(x, c(0.12345, 0.5), digits = 2, na.rm = TRUE),
+      expect_exact(quantile(x, names = FALSE, na.rm = TRUE), quantile(xr, names = FALSE, na.rm = TRUE), info = what)
+      expect_exact(quantile(x, c(0.12345, 0.5), digits = 2, na.rm = TRUE),
                   quantile(xr, c(0.12345, 0.5), digits = 2, na.rm = TRUE), info = what)
-      if (!anyNA(xr)) expect_same(quantile(x), quantile(xr), info = paste(dt, what))
+      if (!anyNA(xr)) expect_exact(quantile(x), quantile(xr), info = paste(dt, what))
     }
   }
 })
@@ -377,19 +377,19 @@ test_that("as.logical() and as.numeric() work on 0-d tensors of every dtype", {
     for (v in list(0L, 1L, 3L)) {
       t <- torch$tensor(v, dtype = torch[[dt]])
       info <- paste(dt, v)
-      expect_same(as.logical(t), as.logical(from_torch(t)), info = info)
-      expect_same(as.numeric(t), as.numeric(from_torch(t)), info = info)
-      expect_same(as.double(t), as.double(from_torch(t)), info = info)
+      expect_exact(as.logical(t), as.logical(from_torch(t)), info = info)
+      expect_exact(as.numeric(t), as.numeric(from_torch(t)), info = info)
+      expect_exact(as.double(t), as.double(from_torch(t)), info = info)
     }
   }
-  expect_same(as.logical(as_torch(NaN)$reshape(list())), NA)
+  expect_exact(as.logical(as_torch(NaN)$reshape(list())), NA)
   x <- as_torch(c(1, 2, 3))
   expect_true(if (as.logical(mean(x) > 1.5)) TRUE else FALSE)
-  expect_same(as.numeric(mean(x)), 2)
+  expect_exact(as.numeric(mean(x)), 2)
   # int64 beyond R's integers: non-zero is TRUE, without a precision warning
   big <- int64_tensor("2**62")
-  expect_same(expect_silent(as.logical(big)), TRUE)
-  expect_same(as.logical(int64_tensor("[0, 2**62, -2**63]")), c(FALSE, TRUE, TRUE))
+  expect_exact(expect_silent(as.logical(big)), TRUE)
+  expect_exact(as.logical(int64_tensor("[0, 2**62, -2**63]")), c(FALSE, TRUE, TRUE))
 })
 
 test_that("as.list(), as.vector(mode =), lengths() and seq_along() work as on the R array", {
@@ -401,20 +401,20 @@ test_that("as.list(), as.vector(mode =), lengths() and seq_along() work as on th
       x <- inputs[[what]]
       xr <- from_torch(x)
       info <- paste(dt, what)
-      expect_same(as.list(x), as.list(xr), info = info)
-      expect_same(lengths(x), lengths(xr), info = info)
-      expect_same(seq_along(x), seq_along(xr), info = info)
+      expect_exact(as.list(x), as.list(xr), info = info)
+      expect_exact(lengths(x), lengths(xr), info = info)
+      expect_exact(seq_along(x), seq_along(xr), info = info)
       for (mode in c("list", "numeric", "logical", "character", "any")) {
-        expect_same(as.vector(x, mode = mode), as.vector(xr, mode = mode), info = paste(info, mode))
+        expect_exact(as.vector(x, mode = mode), as.vector(xr, mode = mode), info = paste(info, mode))
       }
       # 1e10 is beyond R's integers: NA with R's warning, on both sides
-      expect_same(suppressWarnings(as.vector(x, mode = "integer")),
+      expect_exact(suppressWarnings(as.vector(x, mode = "integer")),
                   suppressWarnings(as.vector(xr, mode = "integer")), info = info)
     }
   }
   z <- as_torch(3)$reshape(list())
-  expect_same(lengths(z), 1L)
-  expect_same(as.list(z), list(3))
+  expect_exact(lengths(z), 1L)
+  expect_exact(as.list(z), list(3))
 })
 
 # A random invertible n x n matrix of `dtype` (positive definite for floats).

@@ -1,0 +1,69 @@
+# torchbridge's base R verbs benchmark (part of `make bench`).
+#
+# Times sort(), quantile() and c() of 1e6 float32 values on a CPU tensor
+# against R's own sort(), quantile() and c() of the same values (medians of
+# interleaved repetitions, each from a collected heap), and writes the
+# ratios to bench/VERBS.md. The target: not slower than R.
+#
+# Environment: BENCH_REPS (default 15), BENCH_OUT (default "bench").
+
+suppressPackageStartupMessages(library(torchbridge))
+
+reps <- as.integer(Sys.getenv("BENCH_REPS", "15"))
+out_dir <- Sys.getenv("BENCH_OUT", "bench")
+invisible(default_device())
+now <- function() as.numeric(bench::hires_time())
+
+set.seed(1)
+x <- runif(1e6)
+t <- as_torch(x) # float32
+xr <- from_torch(t) # the same values as R doubles
+probs <- c(0.1, 0.5, 0.9)
+
+groups <- list(
+  sort = list("sort(t)" = function() sort(t), "sort(x) in R" = function() sort(xr)),
+  quantile = list("quantile(t, probs)" = function() quantile(t, probs), "quantile(x, probs) in R" = function() quantile(xr, probs)),
+  c = list("c(t, t)" = function() c(t, t), "c(x, x) in R" = function() c(xr, xr))
+)
+
+time_group <- function(cases) {
+  times <- lapply(cases, function(f) numeric())
+  for (r in seq_len(reps)) {
+    for (i in sample(seq_along(cases))) {
+      gc(verbose = FALSE)
+      t0 <- now()
+      res <- cases[[i]]()
+      times[[i]] <- c(times[[i]], now() - t0)
+      rm(res)
+    }
+  }
+  vapply(times, stats::median, 0)
+}
+
+rows <- lapply(names(groups), function(g) {
+  m <- time_group(groups[[g]])
+  data.frame(
+    ours = names(m)[1], against = names(m)[2],
+    ours_ms = signif(m[[1]] * 1e3, 3), against_ms = signif(m[[2]] * 1e3, 3),
+    ratio = signif(m[[1]] / m[[2]], 3), target = "<= 1", met = m[[1]] <= m[[2]],
+    stringsAsFactors = FALSE
+  )
+})
+tab <- do.call(rbind, rows)
+md <- c(
+  "# torchbridge base R verbs benchmark",
+  "",
+  "Written by `make bench` (bench/verbs.R). Do not edit by hand.",
+  "",
+  sprintf("- %s; R %s, torch %s; %d threads", R.version$platform, getRversion(),
+          reticulate::py_to_r(torch$`__version__`), reticulate::py_to_r(torch$get_num_threads())),
+  sprintf("- 1e6 float32 values on the CPU; %d interleaved repetitions; medians; ratio = ours / R", reps),
+  sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
+  "",
+  paste0("| ", paste(names(tab), collapse = " | "), " |"),
+  paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
+  apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+)
+writeLines(md, file.path(out_dir, "VERBS.md"))
+print(tab, row.names = FALSE)
+message("Wrote ", file.path(out_dir, "VERBS.md"))
