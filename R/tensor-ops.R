@@ -226,6 +226,18 @@ matmul_method <- function(x, y) {
   tensor_matmul(x, y, rlang::call2("%*%", quote(x), quote(y)))
 }
 
+# The crossprod() and tcrossprod() methods, registered in .onLoad on R >= 4.4
+# (where they joined %*% in the matrixOps group): t(x) %*% y and x %*% t(y).
+crossprod_method <- function(x, y = NULL) {
+  call <- rlang::call2("crossprod", quote(x), quote(y))
+  tensor_matmul(t(x), y %||% x, call)
+}
+
+tcrossprod_method <- function(x, y = NULL) {
+  call <- rlang::call2("tcrossprod", quote(x), quote(y))
+  tensor_matmul(x, t(y %||% x), call)
+}
+
 tensor_matmul <- function(x, y, call) {
   if (!is_tensor(x) && !is_tensor(y)) {
     tb_abort(c(

@@ -131,9 +131,10 @@
 #' * `qr()` is not a tensor method: R's `"qr"` object (LINPACK/LAPACK's
 #'   compact form) is not what torch computes. Use `torch$linalg$qr(x)` for
 #'   Q and R, or `qr(from_torch(x))`.
-#' * `crossprod()` and `tcrossprod()` have no tensor methods (R dispatches
-#'   them on S3 classes only from R 4.4): use `t(x) %@% y` and
-#'   `x %@% t(y)`.
+#' * `crossprod(x, y)` and `tcrossprod(x, y)` are `t(x) %@% y` and
+#'   `x %@% t(y)` (`y` defaults to `x`) from R 4.4, where R dispatches them
+#'   on S3 classes; before R 4.4 they are not generic: write `t(x) %@% y`
+#'   and `x %@% t(y)`.
 #'
 #' @section Base functions that don't dispatch on tensors:
 #' These are ordinary R functions, not generics, so a tensor can't give them

@@ -23,6 +23,10 @@
     # classed error. R 4.2 warns "Incompatible methods" and uses neither.
     s3_register("base::chooseOpsMethod", "torch.Tensor", choose_ops_method)
   }
+  if (getRversion() >= "4.4.0") {
+    s3_register("base::crossprod", "torch.Tensor", crossprod_method)
+    s3_register("base::tcrossprod", "torch.Tensor", tcrossprod_method)
+  }
   invisible()
 }
 

@@ -483,3 +483,24 @@ test_that("solve(), chol() and determinant() refuse what R refuses", {
   expect_error(solve(a, 1:3), class = "torchbridge_error_shape")
   expect_error(chol(as_torch(matrix(c(1, 2, 2, 1), 2))), class = "torchbridge_error_torch")
 })
+
+test_that("crossprod() and tcrossprod() methods are t(x) %*% y and x %*% t(y) (dispatched from R 4.4)", {
+  skip_if_no_torch()
+  set.seed(3)
+  a <- matrix(rnorm(12), 4)
+  b <- matrix(rnorm(8), 4)
+  ta <- as_torch(a, dtype = "float64")
+  tb <- as_torch(b, dtype = "float64")
+  expect_equal(from_torch(torchbridge:::crossprod_method(ta, tb)), crossprod(a, b), tolerance = 1e-12)
+  expect_equal(from_torch(torchbridge:::crossprod_method(ta)), crossprod(a), tolerance = 1e-12)
+  expect_equal(from_torch(torchbridge:::tcrossprod_method(ta)), tcrossprod(a), tolerance = 1e-12)
+  expect_equal(from_torch(torchbridge:::tcrossprod_method(ta, as_torch(a[, 3:1], dtype = "float64"))),
+               tcrossprod(a, a[, 3:1]), tolerance = 1e-12)
+  expect_equal(from_torch(torchbridge:::crossprod_method(as_torch(c(1, 2, 3), dtype = "float64"))), crossprod(c(1, 2, 3)))
+  expect_error(torchbridge:::crossprod_method(ta, as_torch(matrix(1, 3, 2))), class = "torchbridge_error_shape")
+  if (getRversion() >= "4.4.0") {
+    expect_equal(from_torch(crossprod(ta, tb)), crossprod(a, b), tolerance = 1e-12)
+  } else {
+    expect_false(is.primitive(crossprod))
+  }
+})
