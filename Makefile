@@ -39,6 +39,7 @@ bench: setup
 	@Rscript bench/bench.R
 	@Rscript bench/files.R
 	@Rscript bench/verbs.R
+	@Rscript bench/devices.R
 	@Rscript bench/soak.R
 
 # 10,000 round trips; fails when the process grows by more than 5%.
