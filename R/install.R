@@ -323,14 +323,14 @@ use_py_require <- function(reticulate_version = utils::packageVersion("reticulat
 
 torch_requirements <- c("torch", "safetensors")
 
-# Declares torch_requirements through `require` (reticulate::py_require(),
+# Declares torch_requirements through `declare` (reticulate::py_require(),
 # looked up at run time: older reticulate has none) where reticulate has it.
 # Returns whether it did.
 declare_python_requirements <- function(reticulate_version = utils::packageVersion("reticulate"),
-                                        require = NULL) {
+                                        declare = NULL) {
   if (!use_py_require(reticulate_version)) return(FALSE)
-  require <- require %||% getExportedValue("reticulate", "py_require")
-  require(torch_requirements)
+  declare <- declare %||% getExportedValue("reticulate", "py_require")
+  declare(torch_requirements)
   TRUE
 }
 

@@ -504,10 +504,10 @@ test_that("py_require() is used from reticulate 1.41 on", {
 
 test_that("declare_python_requirements() declares torch and safetensors where reticulate can", {
   asked <- list()
-  require <- function(packages) asked[[length(asked) + 1L]] <<- packages
-  expect_false(torchbridge:::declare_python_requirements("1.28", require))
+  declare <- function(packages) asked[[length(asked) + 1L]] <<- packages
+  expect_false(torchbridge:::declare_python_requirements("1.28", declare))
   expect_identical(asked, list())
-  expect_true(torchbridge:::declare_python_requirements("1.41.0", require))
+  expect_true(torchbridge:::declare_python_requirements("1.41.0", declare))
   expect_identical(asked, list(c("torch", "safetensors")))
 })
 
@@ -522,7 +522,7 @@ test_that("choose_python() declares the requirements only when no other Python i
       "declare_python_requirements", where = asNamespace("torchbridge"), print = FALSE,
       tracer = bquote({
         reticulate_version <- "1.41.0"
-        require <- function(packages) assign("packages", packages, envir = .(declared))
+        declare <- function(packages) assign("packages", packages, envir = .(declared))
       })
     ))
     torchbridge:::choose_python()
