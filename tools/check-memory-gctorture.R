@@ -352,6 +352,33 @@ if (reticulate::py_module_available("numpy")) {
   case("as_torch() of a NumPy array", function() from_torch(as_torch(np$ones(3L), dtype = "float32")), c(1, 1, 1))
 }
 
+# ---- base R verbs, R values next to tensors ----------------------------------
+
+v <- as_torch(c(3, 1, NA, 2), dtype = "float64")
+case("sort(v)", function() from_torch(sort(v)), sort(c(3, 1, NA, 2)))
+case("unique(c(v, R vector))", function() from_torch(unique(c(v, c(1, 5, 1)))), unique(c(3, 1, NA, 2, 1, 5, 1)))
+case("cbind(tensor, R vector, R matrix)", function() {
+  from_torch(cbind(as_torch(c(1, 2), dtype = "float64"), c(3, 4), matrix(c(5, 6), 2)))
+}, cbind(c(1, 2), c(3, 4), matrix(c(5, 6), 2)))
+case("rbind(R integer vector, tensor)", function() from_torch(rbind(1:2, as_torch(c(3L, 4L)))), rbind(1:2, 3:4))
+case("quantile(v)", function() quantile(v, c(0.25, 0.5), na.rm = TRUE), quantile(c(3, 1, NA, 2), c(0.25, 0.5), na.rm = TRUE))
+case("solve(a, R vector)", function() {
+  from_torch(solve(as_torch(matrix(c(2, 0, 0, 4), 2), dtype = "float64"), c(2, 4)))
+}, c(1, 1))
+
+# ---- the cache packing and tb.r ----------------------------------------------
+
+case("knit_cache_hook() pack and restore", function() {
+  from_torch(torchbridge:::knit_cache_hook.torch.Tensor(as_torch(c(1.5, NA), dtype = "float64"), "x", tempfile())())
+}, c(1.5, NA))
+tb_r_b <- c(0.5, 1.5, NA)
+main <- reticulate::py_run_string("import torchbridge as tb\ndef read_b():\n    return tb.r.tb_r_b\ndef write_c(t):\n    tb.r.tb_r_c = t * 2", convert = FALSE)
+case("tb.r.b from Python", function() from_torch(main$read_b()), c(0.5, 1.5, NaN))
+case("tb.r.c = t from Python", function() {
+  main$write_c(as_torch(c(1, 2), dtype = "float64"))
+  get("tb_r_c", globalenv())
+}, c(2, 4))
+
 # ---- summary ----------------------------------------------------------------
 
 elapsed <- proc.time()[["elapsed"]] - t_start
