@@ -15,7 +15,7 @@ invisible(default_device()) # start Python and torch
 torch <- reticulate::import("torch", convert = FALSE)
 np <- reticulate::import("numpy", convert = FALSE)
 st <- reticulate::import("safetensors.torch", convert = FALSE)
-now <- function() as.numeric(bench::hires_time())
+source(file.path("bench", "timing.R")) # now(), time_group()
 
 n <- 1e7
 dir <- tempfile("tb-bench-files-")
@@ -41,21 +41,6 @@ def reticulate_r_b():
 
 b <- runif(1e6) # read from Python by tb.r.b, 1e6 doubles
 
-# Each case: a function timed as a whole. Cases of one group run
-# interleaved, in a new random order each repetition.
-time_group <- function(cases) {
-  times <- lapply(cases, function(f) numeric())
-  for (r in seq_len(reps)) {
-    for (i in sample(seq_along(cases))) {
-      gc(verbose = FALSE)
-      t0 <- now()
-      res <- cases[[i]]()
-      times[[i]] <- c(times[[i]], now() - t0)
-      rm(res)
-    }
-  }
-  vapply(times, stats::median, 0)
-}
 
 per_tensor_numpy <- function(obj) {
   # the reticulate idiom: py_to_r(t$numpy()) for each tensor of the dict
@@ -105,7 +90,7 @@ checks <- list(
   list("tb_r", 2, "<=", 2), list("tb_r", 3, ">=", 2)
 )
 
-medians <- lapply(groups, time_group)
+medians <- lapply(groups, time_group, reps = reps)
 rows <- lapply(checks, function(ck) {
   m <- medians[[ck[[1]]]]
   ours <- m[[1]]

@@ -12,7 +12,7 @@ suppressPackageStartupMessages(library(torchbridge))
 reps <- as.integer(Sys.getenv("BENCH_REPS", "15"))
 out_dir <- Sys.getenv("BENCH_OUT", "bench")
 invisible(default_device())
-now <- function() as.numeric(bench::hires_time())
+source(file.path("bench", "timing.R")) # now(), time_group()
 
 set.seed(1)
 x <- runif(1e6)
@@ -26,22 +26,9 @@ groups <- list(
   c = list("c(t, t)" = function() c(t, t), "c(x, x) in R" = function() c(xr, xr))
 )
 
-time_group <- function(cases) {
-  times <- lapply(cases, function(f) numeric())
-  for (r in seq_len(reps)) {
-    for (i in sample(seq_along(cases))) {
-      gc(verbose = FALSE)
-      t0 <- now()
-      res <- cases[[i]]()
-      times[[i]] <- c(times[[i]], now() - t0)
-      rm(res)
-    }
-  }
-  vapply(times, stats::median, 0)
-}
 
 rows <- lapply(names(groups), function(g) {
-  m <- time_group(groups[[g]])
+  m <- time_group(groups[[g]], reps)
   data.frame(
     ours = names(m)[1], against = names(m)[2],
     ours_ms = signif(m[[1]] * 1e3, 3), against_ms = signif(m[[2]] * 1e3, 3),
