@@ -10,6 +10,7 @@
 # Writes bench/DEVICES.md. Environment: BENCH_OUT (default "bench").
 
 suppressPackageStartupMessages(library(torchbridge))
+source(file.path("bench", "common.R")) # md_table()
 
 out_dir <- Sys.getenv("BENCH_OUT", "bench")
 invisible(default_device())
@@ -85,9 +86,7 @@ if (has_cuda) {
   md <- c(md,
     "No CUDA here: the rows come from the fake-device model (tests/python/fake_devices.py), which counts what crosses between host and device. `r_bytes`: the R data; `bytes_ratio`: bytes crossed / R bytes (1 = each byte once); `peak_extra_device_bytes`: the most device memory the call held beyond what existed before it (its result included). Speed is not measured.",
     "",
-    paste0("| ", paste(names(tab), collapse = " | "), " |"),
-    paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
-    apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+    md_table(tab)
   )
 }
 writeLines(md, file.path(out_dir, "DEVICES.md"))

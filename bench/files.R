@@ -15,7 +15,7 @@ invisible(default_device()) # start Python and torch
 torch <- reticulate::import("torch", convert = FALSE)
 np <- reticulate::import("numpy", convert = FALSE)
 st <- reticulate::import("safetensors.torch", convert = FALSE)
-source(file.path("bench", "timing.R")) # now(), time_group()
+source(file.path("bench", "common.R")) # now(), time_group(), md_table()
 
 n <- 1e7
 dir <- tempfile("tb-bench-files-")
@@ -117,9 +117,7 @@ md <- c(
   sprintf("- 1e7 doubles (80 MB) per file and array, 1e6 for tb.r; %d interleaved repetitions; medians", reps),
   sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
   "",
-  paste0("| ", paste(names(tab), collapse = " | "), " |"),
-  paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
-  apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+  md_table(tab)
 )
 writeLines(md, file.path(out_dir, "FILES.md"))
 print(tab, row.names = FALSE)

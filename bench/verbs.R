@@ -12,7 +12,7 @@ suppressPackageStartupMessages(library(torchbridge))
 reps <- as.integer(Sys.getenv("BENCH_REPS", "15"))
 out_dir <- Sys.getenv("BENCH_OUT", "bench")
 invisible(default_device())
-source(file.path("bench", "timing.R")) # now(), time_group()
+source(file.path("bench", "common.R")) # now(), time_group(), md_table()
 
 set.seed(1)
 x <- runif(1e6)
@@ -47,9 +47,7 @@ md <- c(
   sprintf("- 1e6 float32 values on the CPU; %d interleaved repetitions; medians; ratio = ours / R", reps),
   sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
   "",
-  paste0("| ", paste(names(tab), collapse = " | "), " |"),
-  paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
-  apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+  md_table(tab)
 )
 writeLines(md, file.path(out_dir, "VERBS.md"))
 print(tab, row.names = FALSE)

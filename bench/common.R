@@ -1,4 +1,5 @@
-# Timing shared by the benchmarks (sourced by bench/files.R, bench/verbs.R).
+# What the benchmarks share (sourced by bench/files.R, bench/verbs.R,
+# bench/devices.R): timing and the markdown table of a report.
 
 now <- function() as.numeric(bench::hires_time())
 
@@ -17,4 +18,13 @@ time_group <- function(cases, reps) {
     }
   }
   vapply(times, stats::median, 0)
+}
+
+# The rows of data frame `tab` as a markdown table.
+md_table <- function(tab) {
+  c(
+    paste0("| ", paste(names(tab), collapse = " | "), " |"),
+    paste0("|", paste(rep("---", ncol(tab)), collapse = "|"), "|"),
+    apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
+  )
 }
