@@ -44,25 +44,29 @@ python_warnings <- function(expr) {
   vapply(reticulate::py_to_r(builtins$list(builtins$map(builtins$str, log))), identity, "")
 }
 
+# Calls f(x, xr, dt, what) for each input of verb_inputs() of each dtype:
+# the tensor, its R value, the dtype and the input's name.
+each_verb_input <- function(f) {
+  for (dt in verb_dtypes) {
+    inputs <- verb_inputs(dt)
+    for (what in names(inputs)) f(inputs[[what]], from_torch(inputs[[what]]), dt, what)
+  }
+}
+
 test_that("sort() matches R for every dtype, direction and na.last", {
   skip_if_no_torch()
   set.seed(1)
-  for (dt in verb_dtypes) {
-    inputs <- verb_inputs(dt)
-    for (what in names(inputs)) {
-      x <- inputs[[what]]
-      xr <- from_torch(x)
-      for (dec in c(FALSE, TRUE)) {
-        for (nl in list(NA, TRUE, FALSE)) {
-          info <- paste(dt, what, dec, nl)
-          expect_tensor(sort(x, decreasing = dec, na.last = nl), sort(xr, decreasing = dec, na.last = nl),
-                        dt, info = info)
-        }
+  each_verb_input(function(x, xr, dt, what) {
+    for (dec in c(FALSE, TRUE)) {
+      for (nl in list(NA, TRUE, FALSE)) {
+        info <- paste(dt, what, dec, nl)
+        expect_tensor(sort(x, decreasing = dec, na.last = nl), sort(xr, decreasing = dec, na.last = nl),
+                      dt, info = info)
       }
-      expect_tensor(sort(x, method = "radix"), sort(xr), dt, info = paste(dt, what))
-      expect_tensor(rev(x), rev(as.vector(xr)), dt, info = paste(dt, what))
     }
-  }
+    expect_tensor(sort(x, method = "radix"), sort(xr), dt, info = paste(dt, what))
+    expect_tensor(rev(x), rev(as.vector(xr)), dt, info = paste(dt, what))
+  })
 })
 
 test_that("sort() keeps the tensor's device and leaks no Python warning", {
@@ -103,27 +107,22 @@ test_that("order() and friends go through xtfrm() and match R", {
 test_that("unique() and duplicated() keep R's order, NA/NaN rules and MARGIN", {
   skip_if_no_torch()
   set.seed(3)
-  for (dt in verb_dtypes) {
-    inputs <- verb_inputs(dt)
-    for (what in names(inputs)) {
-      x <- inputs[[what]]
-      xr <- from_torch(x)
-      for (fl in c(FALSE, TRUE)) {
-        info <- paste(dt, what, fl)
-        expect_tensor(unique(x, fromLast = fl), unique(xr, fromLast = fl), dt, info = info)
-        # for a matrix R gives a 1-d array; a 1-D tensor holds its values
-        expect_tensor(duplicated(x, fromLast = fl), c(duplicated(xr, fromLast = fl)), "bool", info = info)
-        if (length(dim(x)) >= 2) {
-          for (m in seq_along(dim(x))) {
-            info <- paste(info, "MARGIN", m)
-            expect_tensor(unique(x, MARGIN = m, fromLast = fl), unique(xr, MARGIN = m, fromLast = fl), dt, info = info)
-            expect_tensor(duplicated(x, MARGIN = m, fromLast = fl),
-                          c(duplicated(xr, MARGIN = m, fromLast = fl)), "bool", info = info)
-          }
+  each_verb_input(function(x, xr, dt, what) {
+    for (fl in c(FALSE, TRUE)) {
+      info <- paste(dt, what, fl)
+      expect_tensor(unique(x, fromLast = fl), unique(xr, fromLast = fl), dt, info = info)
+      # for a matrix R gives a 1-d array; a 1-D tensor holds its values
+      expect_tensor(duplicated(x, fromLast = fl), c(duplicated(xr, fromLast = fl)), "bool", info = info)
+      if (length(dim(x)) >= 2) {
+        for (m in seq_along(dim(x))) {
+          info <- paste(info, "MARGIN", m)
+          expect_tensor(unique(x, MARGIN = m, fromLast = fl), unique(xr, MARGIN = m, fromLast = fl), dt, info = info)
+          expect_tensor(duplicated(x, MARGIN = m, fromLast = fl),
+                        c(duplicated(xr, MARGIN = m, fromLast = fl)), "bool", info = info)
         }
       }
     }
-  }
+  })
   x <- as_torch(c(NA, NaN, NA, 1, -0, 0, NaN), dtype = "float64")
   expect_tensor(unique(x), c(NA, NaN, 1, -0), "float64")
   expect_tensor(x[!duplicated(x)], c(NA, NaN, 1, -0), "float64")
@@ -193,25 +192,20 @@ r_values_of <- function(type, n) {
 test_that("c() of tensors and R values matches R in order and follows the Ops dtypes", {
   skip_if_no_torch()
   set.seed(4)
-  for (dt in verb_dtypes) {
-    inputs <- verb_inputs(dt)
-    for (what in names(inputs)) {
-      x <- inputs[[what]]
-      xr <- from_torch(x)
-      for (dt2 in verb_dtypes) {
-        y <- as_torch(matrix(verb_values(dt2, 6), 2), dtype = dt2)
-        expect_tensor(c(x, y, NULL, x), c(xr, from_torch(y), xr), bind_dtype(c(dt, dt2)),
-                      info = paste(dt, what, dt2))
-      }
-      for (type in c("double", "integer", "logical")) {
-        v <- r_values_of(type, 5)
-        if (type == "double" && dt %in% c("int64", "bool")) v[is.na(v)] <- 1
-        m <- matrix(r_values_of(type, 4), 2)
-        if (type == "double" && dt %in% c("int64", "bool")) m[is.na(m)] <- 1
-        expect_tensor(c(x, v, m, v[1]), c(xr, v, m, v[1]), bind_dtype(dt, type), info = paste(dt, what, type))
-      }
+  each_verb_input(function(x, xr, dt, what) {
+    for (dt2 in verb_dtypes) {
+      y <- as_torch(matrix(verb_values(dt2, 6), 2), dtype = dt2)
+      expect_tensor(c(x, y, NULL, x), c(xr, from_torch(y), xr), bind_dtype(c(dt, dt2)),
+                    info = paste(dt, what, dt2))
     }
-  }
+    for (type in c("double", "integer", "logical")) {
+      v <- r_values_of(type, 5)
+      if (type == "double" && dt %in% c("int64", "bool")) v[is.na(v)] <- 1
+      m <- matrix(r_values_of(type, 4), 2)
+      if (type == "double" && dt %in% c("int64", "bool")) m[is.na(m)] <- 1
+      expect_tensor(c(x, v, m, v[1]), c(xr, v, m, v[1]), bind_dtype(dt, type), info = paste(dt, what, type))
+    }
+  })
   expect_tensor(c(as_torch(1:2), as_torch(3L)$reshape(list())), c(1L, 2L, 3L), "int64")
 })
 
@@ -395,23 +389,18 @@ test_that("as.logical() and as.numeric() work on 0-d tensors of every dtype", {
 test_that("as.list(), as.vector(mode =), lengths() and seq_along() work as on the R array", {
   skip_if_no_torch()
   set.seed(8)
-  for (dt in verb_dtypes) {
-    inputs <- verb_inputs(dt)
-    for (what in names(inputs)) {
-      x <- inputs[[what]]
-      xr <- from_torch(x)
-      info <- paste(dt, what)
-      expect_exact(as.list(x), as.list(xr), info = info)
-      expect_exact(lengths(x), lengths(xr), info = info)
-      expect_exact(seq_along(x), seq_along(xr), info = info)
-      for (mode in c("list", "numeric", "logical", "character", "any")) {
-        expect_exact(as.vector(x, mode = mode), as.vector(xr, mode = mode), info = paste(info, mode))
-      }
-      # 1e10 is beyond R's integers: NA with R's warning, on both sides
-      expect_exact(suppressWarnings(as.vector(x, mode = "integer")),
-                  suppressWarnings(as.vector(xr, mode = "integer")), info = info)
+  each_verb_input(function(x, xr, dt, what) {
+    info <- paste(dt, what)
+    expect_exact(as.list(x), as.list(xr), info = info)
+    expect_exact(lengths(x), lengths(xr), info = info)
+    expect_exact(seq_along(x), seq_along(xr), info = info)
+    for (mode in c("list", "numeric", "logical", "character", "any")) {
+      expect_exact(as.vector(x, mode = mode), as.vector(xr, mode = mode), info = paste(info, mode))
     }
-  }
+    # 1e10 is beyond R's integers: NA with R's warning, on both sides
+    expect_exact(suppressWarnings(as.vector(x, mode = "integer")),
+                suppressWarnings(as.vector(xr, mode = "integer")), info = info)
+  })
   z <- as_torch(3)$reshape(list())
   expect_exact(lengths(z), 1L)
   expect_exact(as.list(z), list(3))
