@@ -954,6 +954,8 @@ test_that("tensors with freed, shrunk, expanded or huge storage (child processes
       hc(from_torch(pe("__import__('functools').reduce(lambda a, _: [a], range(5000), 1)")), "size"),
     "spec: from_torch() of a list that contains itself" =
       hc(from_torch(reticulate::py_run_string("l = [1]; l.append(l)", convert = FALSE)$l), "size"),
+    "from_torch() of a list of floats that contains itself" =
+      hc(from_torch(reticulate::py_run_string("f = [0.5, 1.5]; f.append(f)", convert = FALSE)$f), "size"),
     "from_torch() of a dict that contains itself" =
       hc(from_torch(reticulate::py_run_string("d = {}; d['a'] = d", convert = FALSE)$d), "size")
   ))
