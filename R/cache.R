@@ -48,11 +48,10 @@ NULL
 # loader that knitr calls on the next render makes it again.
 knit_cache_hook.torch.Tensor <- function(x, nm, path, ...) {
   call <- rlang::current_env()
-  mod <- bridge(call)
   check_live(x, call)
-  packed <- reticulate::py_to_r(tb_py(mod$pack_tensor(x), call))
+  packed <- tb_value("pack_tensor", x, .call = call)
   packed$data <- .Call(tb_alloc, "raw", packed$nbytes, NULL)
-  tb_py(mod$take_packed(.Call(tb_address, packed$data)), call)
+  tb_call("take_packed", .Call(tb_address, packed$data), .call = call)
   cache_loader(packed[c("data", "device", "requires_grad")])
 }
 
@@ -66,11 +65,10 @@ cache_loader <- function(packed) {
 
 torchbridge_unpack_tensor <- function(packed) {
   call <- rlang::current_env()
-  mod <- bridge(call)
   data <- packed$data
   if (!is.raw(data) || !is.character(packed$device) || !is.logical(packed$requires_grad)) {
     tb_abort("Can't restore a cached tensor: its cache entry is damaged.", "file", call = call)
   }
-  tb_py(mod$unpack_tensor(.Call(tb_address, data), as.character(length(data)), packed$device,
-                          isTRUE(packed$requires_grad)), call)
+  tb_call("unpack_tensor", .Call(tb_address, data), as.character(length(data)), packed$device,
+                          isTRUE(packed$requires_grad), .call = call)
 }

@@ -52,7 +52,7 @@ move_to <- function(x, device, dtype, call) {
   check_device_arg(device, call, null_ok = FALSE)
   check_dtype_arg(dtype, call)
   if (is_tensor(x)) {
-    return(tb_py(bridge(call)$cast_tensor(x, dtype, device, NULL), call))
+    return(tb_call("cast_tensor", x, dtype, device, NULL, .call = call))
   }
   # as_torch(), with its errors attributed to the caller.
   rlang::try_fetch(
@@ -105,24 +105,21 @@ move_to <- function(x, device, dtype, call) {
 default_device <- function(device = getOption("torchbridge.device", "cpu")) {
   call <- rlang::current_env()
   check_device_arg(device, call, null_ok = FALSE)
-  mod <- bridge(call) # chooses Python before anything starts it
-  reticulate::py_to_r(tb_py(mod$default_device(device), call))
+  tb_value("default_device", device, .call = call)
 }
 
 #' @rdname default_device
 #' @export
 cuda_is_available <- function() {
   call <- rlang::current_env()
-  mod <- bridge(call)
-  reticulate::py_to_r(tb_py(mod$cuda_count(), call)) > 0L
+  tb_value("cuda_count", .call = call) > 0L
 }
 
 #' @rdname default_device
 #' @export
 cuda_device_count <- function() {
   call <- rlang::current_env()
-  mod <- bridge(call)
-  as.integer(reticulate::py_to_r(tb_py(mod$cuda_count(), call)))
+  as.integer(tb_value("cuda_count", .call = call))
 }
 
 #' @rdname default_device
@@ -130,8 +127,7 @@ cuda_device_count <- function() {
 torch_devices <- function(free_memory = FALSE) {
   call <- rlang::current_env()
   check_flag(free_memory, call = call)
-  mod <- bridge(call)
-  cols <- reticulate::py_to_r(tb_py(mod$devices(free_memory = free_memory), call))
+  cols <- tb_value("devices", free_memory = free_memory, .call = call)
   d <- data.frame(
     device = as.character(unlist(cols$device)),
     name = as.character(unlist(cols$name)),
@@ -228,8 +224,7 @@ nan_to_na <- function(x) {
 cuda_memory_stats <- function(device = "cuda") {
   call <- rlang::current_env()
   check_device_arg(device, call, null_ok = FALSE)
-  mod <- bridge(call)
-  s <- reticulate::py_to_r(tb_py(mod$cuda_memory_stats(device), call))
+  s <- tb_value("cuda_memory_stats", device, .call = call)
   data.frame(
     device = as.character(s$device),
     allocated = as.double(s$allocated),
@@ -245,8 +240,7 @@ cuda_memory_stats <- function(device = "cuda") {
 #' @export
 cuda_empty_cache <- function() {
   call <- rlang::current_env()
-  mod <- bridge(call)
-  invisible(isTRUE(reticulate::py_to_r(tb_py(mod$cuda_empty_cache(), call))))
+  invisible(isTRUE(tb_value("cuda_empty_cache", .call = call)))
 }
 
 #' @rdname cuda_memory_stats
@@ -254,6 +248,5 @@ cuda_empty_cache <- function() {
 cuda_synchronize <- function(device = "cuda") {
   call <- rlang::current_env()
   check_device_arg(device, call, null_ok = FALSE)
-  mod <- bridge(call)
-  invisible(isTRUE(reticulate::py_to_r(tb_py(mod$cuda_synchronize(device), call))))
+  invisible(isTRUE(tb_value("cuda_synchronize", device, .call = call)))
 }

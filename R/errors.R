@@ -28,6 +28,17 @@
 #' Errors that start in torchbridge's Python code arrive with these classes
 #' too; the Python exception is kept as the error's `parent`.
 #'
+#' Errors carry what failed as fields, so that code need not parse the
+#' message (`tryCatch(..., torchbridge_error = function(e) e$dtype)`); a
+#' field is absent where it does not apply:
+#'
+#' | field | in | holds |
+#' |---|---|---|
+#' | `dtype` | `torchbridge_error_na`, `_dtype`, `_overflow` | the dtype the conversion or computation was for, as a name (`"int32"`) |
+#' | `value` | `torchbridge_error_overflow`, and `_dtype` for a lost fraction or imaginary part | the first value that failed, as a double (complex for an imaginary part) |
+#' | `path` | `torchbridge_error_file`, `_weights_only`, `_no_gpu` from [read_pt()] | the file, with `~` expanded (absolute when writing) |
+#' | `element` | errors inside a list ([from_torch()], [read_pt()], [write_pt()]) | where the element sits, as R code (`x$history[[3]]`) |
+#'
 #' A CUDA GPU that runs out of memory gets a second chance: R frees a
 #' tensor's memory only when its garbage collector runs, which it does when R
 #' needs memory, not when the GPU does. So when a torchbridge function fails
@@ -75,55 +86,6 @@ tb_warn <- function(message, class, ..., call = rlang::caller_env(),
   )
 }
 
-# Run `expr`, a call into torchbridge's Python module; turn a Python exception
-# into the matching classed R error, with the Python error as parent. A
-# torchbridge error raised in R while evaluating `expr` passes unchanged.
-#
-# When a CUDA GPU ran out of memory, R's garbage collector runs (tensors R no
-# longer refers to are freed only then), torch's cache is emptied, and `expr`
-# is evaluated once more, in the caller's frame: every call into the module is
-# safe to repeat after a failure.
-tb_py <- function(expr, call = rlang::caller_env()) {
-  code <- substitute(expr)
-  env <- parent.frame()
-  tryCatch(expr, error = function(e) {
-    if (inherits(e, "torchbridge_error")) stop(e)
-    info <- python_error_info()
-    if (!is_cuda_oom(e, info)) rethrow_python(e, call, info)
-    free_gpu_memory()
-    tryCatch(eval(code, env), error = function(e2) {
-      if (inherits(e2, "torchbridge_error")) stop(e2)
-      rethrow_python(e2, call, python_error_info(), retried = TRUE)
-    })
-  })
-}
-
-# What torchbridge's Python module recorded about its last error (and forget
-# it), or NULL.
-python_error_info <- function() {
-  if (is.null(.tb$module)) return(NULL)
-  tryCatch(reticulate::py_to_r(.tb$module$take_last_error()), error = function(e) NULL)
-}
-
-# Whether a Python error says that a CUDA (or ROCm) GPU is out of memory:
-# torch's own message, or a torchbridge error that quotes it.
-is_cuda_oom <- function(e, info) {
-  texts <- if (is.null(info)) {
-    conditionMessage(e)
-  } else if (identical(info$kind, "torch")) {
-    c(info$python, vapply(info$bullets, function(b) as.character(b[[2]]), ""))
-  }
-  any(grepl("(CUDA|HIP) out of memory", texts))
-}
-
-# Free what R's lazy garbage collector still holds on the GPU, and torch's
-# cached blocks.
-free_gpu_memory <- function() {
-  gc(verbose = FALSE)
-  tryCatch(.tb$module$cuda_empty_cache(collect = TRUE), error = function(e) python_error_info())
-  invisible()
-}
-
 retried_bullet <- c(
   i = "torchbridge ran R's garbage collector ({.fn gc}) and emptied torch's cache, then tried once more."
 )
@@ -149,10 +111,21 @@ rethrow_python <- function(e, call, info = python_error_info(), retried = FALSE)
   }
   bullets <- vapply(info$bullets, function(b) cli_escape(b[[2]]), "")
   names(bullets) <- vapply(info$bullets, function(b) b[[1]], "")
-  tb_abort(
-    c(cli_escape(info$message), bullets, extra), info$kind,
+  rlang::exec(
+    tb_abort, c(cli_escape(info$message), bullets, extra), info$kind,
+    !!!condition_data(info$data),
     call = call, parent = python_condition(info$python)
   )
+}
+
+# The fields an error carries besides its message (see ?torchbridge_error):
+# from a condition, or from the `data` Python recorded with its exception.
+condition_fields <- c("dtype", "value", "path", "element")
+
+condition_data <- function(x) {
+  if (is.null(x)) return(list())
+  x <- if (inherits(x, "condition")) unclass(x) else as.list(x)
+  x[intersect(names(x), condition_fields)]
 }
 
 # A tensor (or another Python object) restored from a file written in an

@@ -12,32 +12,32 @@ max_depth <- 100L
 # value (returned as it is). `path` is where `x` sits, as R code, for
 # messages. With `keep = TRUE` (read_pt(as = "torch")) tensors, arrays and
 # modules stay Python objects and only containers become R.
-python_to_r <- function(x, mod, int64, call, path = "x", depth = 1L, keep = FALSE) {
+python_to_r <- function(x, int64, call, path = "x", depth = 1L, keep = FALSE) {
   if (is_tensor(x)) {
     if (keep) return(x)
-    return(with_path(tensor_to_r(x, mod, int64, call), path, call))
+    return(with_path(tensor_to_r(x, int64, call), path, call))
   }
   if (!inherits(x, "python.builtin.object")) {
     if (!is.list(x) || is.object(x)) return(x)
     if (depth > max_depth) nested_too_deep(call)
-    return(convert_items(x, names(x), mod, int64, call, path, depth, keep))
+    return(convert_items(x, names(x), int64, call, path, depth, keep))
   }
   if (depth > max_depth) nested_too_deep(call)
   if (inherits(x, c("python.builtin.list", "python.builtin.tuple"))) {
-    out <- plain_list(x, mod)
+    out <- plain_list(x)
     if (!is.null(out)) return(out)
   }
-  parts <- tb_py(mod$unpack(x, path, !keep), call)
+  parts <- tb_call("unpack", x, path, !keep, .call = call)
   kind <- reticulate::py_to_r(reticulate::py_get_item(parts, 0L))
   items <- reticulate::py_get_item(parts, 2L)
   note <- reticulate::py_to_r(reticulate::py_get_item(parts, 3L))
   first <- function() reticulate::py_get_item(items, 0L)
   switch(kind,
-    tensor = if (keep) first() else with_path(tensor_to_r(first(), mod, int64, call), path, call),
+    tensor = if (keep) first() else with_path(tensor_to_r(first(), int64, call), path, call),
     object = first(),
     vector = {
       wide <- if (identical(note, "int64") && int64 == "integer") "double" else int64
-      out <- with_path(tensor_to_r(first(), mod, wide, call), path, call)
+      out <- with_path(tensor_to_r(first(), wide, call), path, call)
       if (identical(note, "rounded")) rounded_warning(path, call)
       out
     },
@@ -61,7 +61,7 @@ python_to_r <- function(x, mod, int64, call, path = "x", depth = 1L, keep = FALS
       }
       n <- reticulate::py_len(items)
       values <- lapply(seq_len(n) - 1L, function(i) reticulate::py_get_item(items, i))
-      convert_items(values, names, mod, int64, call, path, depth, keep)
+      convert_items(values, names, int64, call, path, depth, keep)
     }
   )
 }
@@ -71,18 +71,18 @@ python_to_r <- function(x, mod, int64, call, path = "x", depth = 1L, keep = FALS
 # exact for these, and as fast as py_to_r() (R's vector types are what
 # reticulate gives a list of one scalar type; a mixed list stays a list).
 # NULL for anything else, which unpack() then takes apart.
-plain_list <- function(x, mod) {
-  want <- reticulate::py_to_r(mod$plain_kind(x))
+plain_list <- function(x) {
+  want <- tb_value("plain_kind", x)
   if (!nzchar(want)) return(NULL)
   out <- tryCatch(reticulate::py_to_r(x), error = function(e) NULL)
   if (!is.atomic(out) || is.null(out) || !identical(typeof(out), want) || !is.null(attributes(out))) return(NULL)
   out
 }
 
-convert_items <- function(values, names, mod, int64, call, path, depth, keep) {
+convert_items <- function(values, names, int64, call, path, depth, keep) {
   out <- vector("list", length(values))
   for (i in seq_along(values)) {
-    value <- python_to_r(values[[i]], mod, int64, call, item_path(path, names, i), depth + 1L, keep)
+    value <- python_to_r(values[[i]], int64, call, item_path(path, names, i), depth + 1L, keep)
     if (!is.null(value)) out[[i]] <- value
   }
   if (length(names)) names(out) <- names
@@ -103,7 +103,9 @@ with_path <- function(expr, path, call) {
   tryCatch(expr, torchbridge_error = function(e) {
     msg <- c(paste0(path, ": ", e$message[[1]]), e$message[-1], e$body)
     kind <- sub("^torchbridge_error_", "", class(e)[[1]])
-    tb_abort(cli_escape(msg), kind, call = call, parent = e$parent)
+    data <- condition_data(e)
+    data$element <- path
+    rlang::exec(tb_abort, cli_escape(msg), kind, !!!data, call = call, parent = e$parent)
   })
 }
 

@@ -142,10 +142,9 @@ tensor_plot <- function(object, type = plot_types, ..., max_points = 2^18, max_i
   check_count(max_points, "max_points", call)
   check_count(max_images, "max_images", call)
   check_count(bins, "bins", call)
-  mod <- bridge(call)
-  kind <- reticulate::py_to_r(tb_py(mod$plot_kind(object, type), call))
-  if (kind == "hist") return(plot_hist(object, bins, mod, call))
-  prep <- tb_py(mod$plot_reduce(object, kind, max_points, as.integer(max_images)), call)
+  kind <- tb_value("plot_kind", object, type, .call = call)
+  if (kind == "hist") return(plot_hist(object, bins, call))
+  prep <- tb_call("plot_reduce", object, kind, max_points, as.integer(max_images), .call = call)
   item <- function(key) reticulate::py_to_r(reticulate::py_get_item(prep, key))
   info <- list(
     shape = as.double(unlist(item("shape"))),
@@ -321,10 +320,10 @@ image_colours <- function(levels) {
   out
 }
 
-plot_hist <- function(object, bins, mod, call) {
-  h <- tb_py(mod$plot_histogram(object, as.integer(bins)), call)
+plot_hist <- function(object, bins, call) {
+  h <- tb_call("plot_histogram", object, as.integer(bins), .call = call)
   item <- function(key) reticulate::py_to_r(reticulate::py_get_item(h, key))
-  counts <- tensor_to_r(reticulate::py_get_item(h, "counts"), mod, "double", call)
+  counts <- tensor_to_r(reticulate::py_get_item(h, "counts"), "double", call)
   lo <- item("lo")
   width <- (item("hi") - lo) / length(counts)
   df <- data.frame(value = lo + (seq_along(counts) - 0.5) * width, count = counts)

@@ -67,9 +67,8 @@ read_pt <- function(path, map_location = "cpu", weights_only = TRUE, as = c("r",
   check_flag(weights_only, call = call)
   as <- check_choice(as, c("r", "torch"), "as", call)
   int64 <- check_int64(int64, call)
-  mod <- bridge(call)
-  obj <- tb_py(mod$load_pt(path, map_location, weights_only), call)
-  python_to_r(obj, mod, int64, call, keep = as == "torch")
+  obj <- tb_call("load_pt", path, map_location, weights_only, .call = call)
+  python_to_r(obj, int64, call, keep = as == "torch")
 }
 
 #' Write R values to a file `torch.load()` reads
@@ -109,8 +108,7 @@ read_pt <- function(path, map_location = "cpu", weights_only = TRUE, as = c("r",
 write_pt <- function(x, path) {
   call <- rlang::current_env()
   path <- check_path(path, call)
-  mod <- bridge(call)
   obj <- value_to_python(x, "x", call)
-  tb_py(mod$save_pt(obj, path), call)
+  tb_call("save_pt", obj, path, .call = call)
   invisible(path)
 }

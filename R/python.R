@@ -8,17 +8,6 @@
 # NA after 2^31 - 1 shared conversions).
 .tb$next_token <- 0
 
-# The bundled Python module's public functions (an environment of Python
-# callables, convert = FALSE), loading Python and torch on first use.
-bridge <- function(call = rlang::caller_env()) {
-  .tb$module %||% load_bridge(call)
-}
-
-# A function of the bundled module (looked up once, in load_bridge()).
-tb_method <- function(name, call = rlang::caller_env()) {
-  bridge(call)[[name]]
-}
-
 load_bridge <- function(call) {
   warn_mlverse_torch(call = call)
   tryCatch(choose_python(), error = function(e) {
@@ -162,9 +151,9 @@ keep_shared <- function(x) {
   token
 }
 
-release_shared <- function(mod) {
+release_shared <- function() {
   if (!length(.tb$shared)) return(invisible())
-  tokens <- reticulate::py_to_r(mod$take_released())
+  tokens <- tb_value("take_released")
   if (length(tokens)) .tb$shared[as.character(unlist(tokens))] <- NULL
   invisible()
 }

@@ -50,10 +50,9 @@ read_safetensors <- function(path, keys = NULL, as = c("r", "torch"), device = "
   as <- check_choice(as, c("r", "torch"), "as", call)
   check_device_arg(device, call, null_ok = FALSE)
   int64 <- check_int64(int64, call)
-  mod <- bridge(call)
-  loaded <- tb_py(mod$load_safetensors(path, if (!is.null(keys)) as.list(keys), device), call)
+  loaded <- tb_call("load_safetensors", path, if (!is.null(keys)) as.list(keys), device, .call = call)
   tensors <- reticulate::py_get_item(loaded, "tensors")
-  out <- python_to_r(tensors, mod, int64, call, keep = as == "torch")
+  out <- python_to_r(tensors, int64, call, keep = as == "torch")
   if (!length(out)) out <- stats::setNames(list(), character())
   attr(out, "metadata") <- metadata_to_r(reticulate::py_get_item(loaded, "metadata"))
   out
@@ -64,8 +63,7 @@ read_safetensors <- function(path, keys = NULL, as = c("r", "torch"), device = "
 safetensors_info <- function(path) {
   call <- rlang::current_env()
   path <- check_path(path, call)
-  mod <- bridge(call)
-  h <- tb_py(mod$safetensors_info(path), call)
+  h <- tb_call("safetensors_info", path, .call = call)
   col <- function(name) as.character(unlist(reticulate::py_to_r(reticulate::py_get_item(h, name))))
   out <- data.frame(
     key = col("key"), dtype = col("dtype"), shape = col("shape"),
@@ -91,7 +89,6 @@ write_safetensors <- function(x, path, metadata = NULL) {
   }
   check_names(names(x) %||% character(), "x", call)
   meta <- check_metadata(metadata, call)
-  mod <- bridge(call)
   tensors <- lapply(seq_along(x), function(i) {
     value <- x[[i]]
     where <- item_path("x", names(x), i)
@@ -106,7 +103,7 @@ write_safetensors <- function(x, path, metadata = NULL) {
     tensor_for_file(unclass_asis(value), where, call)
   })
   dict <- reticulate::py_dict(as.list(names(x) %||% character()), tensors, convert = FALSE)
-  tb_py(mod$save_safetensors(dict, path, meta), call)
+  tb_call("save_safetensors", dict, path, meta, .call = call)
   invisible(path)
 }
 

@@ -31,14 +31,14 @@ torchbridge_sitrep <- function() {
     reticulate = as.character(utils::packageVersion("reticulate")),
     compiled_helpers = inherits(tb_address, "NativeSymbolInfo")
   )
-  mod <- tryCatch(bridge(), torchbridge_error = function(e) e)
-  if (inherits(mod, "torchbridge_error")) {
-    out$error <- conditionMessage(mod)
+  loaded <- tryCatch(bridge(), torchbridge_error = function(e) e)
+  if (inherits(loaded, "torchbridge_error")) {
+    out$error <- conditionMessage(loaded)
     out$python <- if (reticulate::py_available(initialize = FALSE)) {
       tryCatch(reticulate::py_config()$python, error = function(e) NULL)
     }
   } else {
-    info <- reticulate::py_to_r(mod$info())
+    info <- tb_value("info")
     out$python <- info$executable
     out$python_version <- info$python
     out$torch <- info$torch

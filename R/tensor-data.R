@@ -104,8 +104,7 @@ tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
       i = "{.code image = TRUE} names an image's indices; {.code pairs = TRUE} gives the points of a scatter plot."
     ), "arg", call = call)
   }
-  mod <- bridge(call)
-  dims <- as.double(unlist(reticulate::py_to_r(tb_py(mod$shape(x), call))))
+  dims <- as.double(unlist(tb_value("shape", x, .call = call)))
   n <- prod(dims)
   if (n > max_elements) {
     tb_abort(c(
@@ -115,9 +114,9 @@ tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
       i = "Or raise {.arg max_elements}."
     ), "size", call = call)
   }
-  if (pairs) return(pairs_frame(x, dims, mod, call))
+  if (pairs) return(pairs_frame(x, dims, call))
   names <- index_names(length(dims), image, call)
-  values <- tensor_to_r(x, mod, "integer", call)
+  values <- tensor_to_r(x, "integer", call)
   out <- index_columns(dims)
   names(out) <- names
   out$value <- as.vector(values)
@@ -125,7 +124,7 @@ tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
 }
 
 # The columns of a 2-D tensor in pairs (x, y): one row per point.
-pairs_frame <- function(x, dims, mod, call) {
+pairs_frame <- function(x, dims, call) {
   if (length(dims) != 2L || dims[[2]] %% 2 != 0) {
     tb_abort(c(
       "With {.code pairs = TRUE}, {.arg x} must be a 2-D tensor with an even number of columns.",
@@ -133,7 +132,7 @@ pairs_frame <- function(x, dims, mod, call) {
       i = "Columns are taken in pairs, (1, 2), (3, 4), ..., as x and y."
     ), "shape", call = call)
   }
-  values <- tensor_to_r(x, mod, "integer", call)
+  values <- tensor_to_r(x, "integer", call)
   n <- dims[[1]]
   p <- dims[[2]] / 2
   odd <- seq(1, by = 2, length.out = p)

@@ -86,7 +86,7 @@ NULL
   }
   check_flag(drop, call = call)
   index <- index_values(args, x, call)
-  tb_py(tb_method("subset", call)(x, index$values, drop), call)
+  tb_call("subset", x, index$values, drop, .call = call)
 }
 
 #' @rdname tensor-index
@@ -100,7 +100,7 @@ NULL
   }
   check_element_index(args, x, call)
   index <- index_values(args, x, call)
-  tb_py(tb_method("subset", call)(x, index$values, TRUE, TRUE), call)
+  tb_call("subset", x, index$values, TRUE, TRUE, .call = call)
 }
 
 #' @rdname tensor-index
@@ -110,7 +110,7 @@ NULL
   args <- rlang::dots_list(..., .ignore_empty = "none", .preserve_empty = TRUE)
   index <- index_values(args, x, call)
   check_assigned(value, x, call)
-  tb_py(tb_method("assign", call)(x, index$values, r_value(value)), call)
+  tb_call("assign", x, index$values, r_value(value), .call = call)
   x
 }
 
@@ -122,7 +122,7 @@ NULL
   check_element_index(args, x, call)
   index <- index_values(args, x, call)
   check_assigned(value, x, call)
-  tb_py(tb_method("assign", call)(x, index$values, r_value(value), TRUE), call)
+  tb_call("assign", x, index$values, r_value(value), TRUE, .call = call)
   x
 }
 
@@ -163,8 +163,7 @@ index_values <- function(args, x, call) {
     i <- args[[k]]
     if (rlang::is_missing(i)) next
     if (is.null(i)) i <- integer(0)
-    if (!is_tensor(i) && !(typeof(i) %in% c("double", "integer", "logical") &&
-      (is.null(oldClass(i)) || inherits(i, "AsIs")) && !isS4(i))) {
+    if (!is_tensor(i) && is.null(r_data_type(i, c("double", "integer", "logical"), "AsIs"))) {
       tb_abort(c(
         "Can't index a tensor with {obj_desc(i)}.",
         x = "{.arg x} is {tensor_desc(x)}.",

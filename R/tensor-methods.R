@@ -57,7 +57,7 @@ NULL
 #' @export
 dim.torch.Tensor <- function(x) {
   call <- rlang::current_env()
-  dims <- reticulate::py_to_r(tb_py(tb_method("shape", call)(x), call))
+  dims <- tb_value("shape", x, .call = call)
   as.integer(unlist(dims))
 }
 
@@ -65,7 +65,7 @@ dim.torch.Tensor <- function(x) {
 #' @export
 length.torch.Tensor <- function(x) {
   call <- rlang::current_env()
-  n <- as.numeric(reticulate::py_to_r(tb_py(tb_method("numel", call)(x), call)))
+  n <- as.numeric(tb_value("numel", x, .call = call))
   if (n <= .Machine$integer.max) as.integer(n) else n
 }
 
@@ -122,7 +122,7 @@ as.logical.torch.Tensor <- function(x, ...) {
 #' @export
 t.torch.Tensor <- function(x) {
   call <- rlang::current_env()
-  tb_py(tb_method("transpose", call)(x), call)
+  tb_call("transpose", x, .call = call)
 }
 
 #' @rdname tensor-methods
@@ -141,10 +141,10 @@ aperm.torch.Tensor <- function(a, perm = NULL, resize = TRUE, ...) {
     }
     perm <- as.list(as.integer(perm))
   }
-  tb_py(tb_method("permute", call)(a, perm, resize), call)
+  tb_call("permute", a, perm, resize, .call = call)
 }
 
 # The tensor's values as R data, with errors naming the calling method.
 tensor_values <- function(x, int64, call) {
-  tensor_to_r(x, bridge(call), int64, call)
+  tensor_to_r(x, int64, call)
 }

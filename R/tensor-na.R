@@ -56,9 +56,9 @@ is.infinite.torch.Tensor <- function(x) na_test("is.infinite", x, rlang::current
 #' @export
 anyNA.torch.Tensor <- function(x, recursive = FALSE) {
   call <- rlang::current_env()
-  isTRUE(reticulate::py_to_r(tb_py(tb_method("any_na", call)(x), call)))
+  isTRUE(tb_value("any_na", x, .call = call))
 }
 
 na_test <- function(op, x, call) {
-  tb_py(tb_method("na_test", call)(op, x), call)
+  tb_call("na_test", op, x, .call = call)
 }

@@ -210,21 +210,21 @@ sort.torch.Tensor <- function(x, decreasing = FALSE, na.last = NA, ...) {
     ), "arg", call = call)
   }
   where <- if (is.na(na.last)) "remove" else if (na.last) "last" else "first"
-  tb_py(tb_method("sort_values", call)(x, decreasing, where), call)
+  tb_call("sort_values", x, decreasing, where, .call = call)
 }
 
 #' @rdname tensor-verbs
 #' @export
 rev.torch.Tensor <- function(x) {
   call <- rlang::current_env()
-  tb_py(tb_method("reverse", call)(x), call)
+  tb_call("reverse", x, .call = call)
 }
 
 #' @rdname tensor-verbs
 #' @export
 xtfrm.torch.Tensor <- function(x) {
   call <- rlang::current_env()
-  key <- tb_py(tb_method("xtfrm_key", call)(x), call)
+  key <- tb_call("xtfrm_key", x, .call = call)
   tensor_values(key, "integer", call)
 }
 
@@ -233,7 +233,7 @@ xtfrm.torch.Tensor <- function(x) {
 unique.torch.Tensor <- function(x, incomparables = FALSE, MARGIN = 1, fromLast = FALSE, ...) {
   call <- rlang::current_env()
   args <- check_unique_args(incomparables, MARGIN, fromLast, list(...), "unique", call)
-  tb_py(tb_method("unique_values", call)(x, args$margin, fromLast), call)
+  tb_call("unique_values", x, args$margin, fromLast, .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -241,7 +241,7 @@ unique.torch.Tensor <- function(x, incomparables = FALSE, MARGIN = 1, fromLast =
 duplicated.torch.Tensor <- function(x, incomparables = FALSE, MARGIN = 1, fromLast = FALSE, ...) {
   call <- rlang::current_env()
   args <- check_unique_args(incomparables, MARGIN, fromLast, list(...), "duplicated", call)
-  tb_py(tb_method("duplicated_values", call)(x, args$margin, fromLast), call)
+  tb_call("duplicated_values", x, args$margin, fromLast, .call = call)
 }
 
 # ---- helpers ----------------------------------------------------------------
@@ -300,7 +300,7 @@ names.torch.Tensor <- function(x) NULL
 c.torch.Tensor <- function(...) {
   call <- call("c", quote(...))
   items <- bind_items(list(...), "c", call)
-  tb_py(tb_method("combine", call)(lapply(items, r_value)), call)
+  tb_call("combine", lapply(items, r_value), .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -308,7 +308,7 @@ c.torch.Tensor <- function(...) {
 cbind.torch.Tensor <- function(..., deparse.level = 1) {
   call <- call("cbind", quote(...))
   items <- bind_items(list(...), "cbind", call)
-  tb_py(tb_method("bind", call)(lapply(items, r_value), FALSE), call)
+  tb_call("bind", lapply(items, r_value), FALSE, .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -316,7 +316,7 @@ cbind.torch.Tensor <- function(..., deparse.level = 1) {
 rbind.torch.Tensor <- function(..., deparse.level = 1) {
   call <- call("rbind", quote(...))
   items <- bind_items(list(...), "rbind", call)
-  tb_py(tb_method("bind", call)(lapply(items, r_value), TRUE), call)
+  tb_call("bind", lapply(items, r_value), TRUE, .call = call)
 }
 
 # The arguments of c(), cbind() and rbind() without NULLs, each a tensor or
@@ -357,7 +357,7 @@ quantile.torch.Tensor <- function(x, probs = seq(0, 1, 0.25), na.rm = FALSE, nam
   }
   ok <- !is.na(probs)
   p <- pmax(0, pmin(1, as.double(probs[ok])))
-  res <- tb_py(tb_method("quantiles", call)(x, as.list(p), as.integer(type), na.rm), call)
+  res <- tb_call("quantiles", x, as.list(p), as.integer(type), na.rm, .call = call)
   qs <- tensor_values(res, "integer", call)
   if (length(qs) < length(p)) qs <- qs[rep(NA_integer_, length(p))] # no values
   if (!all(ok)) {
@@ -378,7 +378,7 @@ median.torch.Tensor <- function(x, na.rm = FALSE, ...) {
   call <- rlang::current_env()
   check_flag(na.rm, call = call)
   check_verb_dots(list(...), "median", character(), call)
-  tb_py(tb_method("median", call)(x, na.rm), call)
+  tb_call("median", x, na.rm, .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -389,7 +389,7 @@ diff.torch.Tensor <- function(x, lag = 1, differences = 1, ...) {
   check_count(lag, "lag", call)
   check_count(differences, "differences", call)
   check_verb_dots(list(...), "diff", character(), call)
-  tb_py(tb_method("diff", call)(x, as.integer(lag), as.integer(differences)), call)
+  tb_call("diff", x, as.integer(lag), as.integer(differences), .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -414,9 +414,9 @@ solve.torch.Tensor <- function(a, b, ...) {
   if (!is.numeric(tol) || length(tol) != 1L || is.na(tol)) {
     tb_abort(c("{.arg tol} must be a single number.", x = "It is {obj_desc(tol)}."), "arg", call = call)
   }
-  if (missing(b)) return(tb_py(tb_method("solve", call)(a, NULL, as.double(tol)), call))
+  if (missing(b)) return(tb_call("solve", a, NULL, as.double(tol), .call = call))
   check_operands(list(a = a, b = b), "solve()", call)
-  tb_py(tb_method("solve", call)(a, r_value(b), as.double(tol)), call)
+  tb_call("solve", a, r_value(b), as.double(tol), .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -431,7 +431,7 @@ chol.torch.Tensor <- function(x, pivot = FALSE, ...) {
     ), "arg", call = call)
   }
   check_verb_dots(list(...), "chol", c("LINPACK", "tol"), call)
-  tb_py(tb_method("chol", call)(x), call)
+  tb_call("chol", x, .call = call)
 }
 
 #' @rdname tensor-verbs
@@ -440,7 +440,7 @@ chol.torch.Tensor <- function(x, pivot = FALSE, ...) {
 determinant.torch.Tensor <- function(x, logarithm = TRUE, ...) {
   call <- rlang::current_env()
   check_flag(logarithm, call = call)
-  v <- tensor_values(tb_py(tb_method("slogdet", call)(x), call), "double", call)
+  v <- tensor_values(tb_call("slogdet", x, .call = call), "double", call)
   modulus <- if (logarithm) v[[2]] else exp(v[[2]])
   structure(
     list(modulus = structure(modulus, logarithm = logarithm), sign = as.integer(v[[1]])),

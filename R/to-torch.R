@@ -109,34 +109,34 @@ as_torch <- function(x, dtype = NULL, device = NULL, requires_grad = FALSE,
   check_flag(copy, call = call)
   check_dtype_arg(dtype, call = call)
   check_device_arg(device, call = call)
-  mod <- bridge(call)
   if (is_tensor(x)) {
     grad <- if (missing(requires_grad)) NULL else requires_grad
     if (is.null(dtype) && is.null(device) && is.null(grad)) return(check_live(x, call))
-    return(tb_py(mod$cast_tensor(x, dtype, device, grad), call))
+    return(tb_call("cast_tensor", x, dtype, device, grad, .call = call))
   }
   if (inherits(x, "python.builtin.object")) {
     device <- device %||% getOption("torchbridge.device", "cpu")
-    return(tb_py(mod$from_python(x, dtype, device, requires_grad, copy), call))
+    return(tb_call("from_python", x, dtype, device, requires_grad, copy, .call = call))
   }
-  release_shared(mod)
+  release_shared()
   device <- device %||% getOption("torchbridge.device", "cpu")
   float_dtype <- getOption("torchbridge.float_dtype")
   if (is.data.frame(x)) {
-    return(data_frame_to_torch(x, mod, dtype, float_dtype, device, requires_grad, call))
+    return(data_frame_to_torch(x, dtype, float_dtype, device, requires_grad, call))
   }
   rtype <- r_type(x, call)
   dims <- r_dims(x)
   shape <- if (!is.null(dims)) as.list(dims)
   if (copy && is.null(dtype) && is.null(float_dtype) && identical(device, "cpu") && !requires_grad) {
     # The common case with Python's defaults: fewer arguments to convert.
-    return(tb_py(mod$from_r(.Call(tb_address, x), rtype, r_length(x), shape), call))
+    return(tb_call("from_r", .Call(tb_address, x), rtype, r_length(x), shape, .call = call))
   }
   token <- if (!copy && rtype %in% c("double", "integer")) keep_shared(x)
-  tb_py(mod$from_r(
+  tb_call("from_r",
     .Call(tb_address, x), rtype, r_length(x), shape,
-    dtype, float_dtype, device, requires_grad, copy, token
-  ), call)
+    dtype, float_dtype, device, requires_grad, copy, token,
+    .call = call
+  )
 }
 
 # The length of x's data as an exact decimal string (long vectors pass
@@ -147,11 +147,12 @@ r_length <- function(x) .Call(tb_length, x)
 # (R checks it against the length when it is set).
 r_dims <- function(x) attr(x, "dim", exact = TRUE)
 
+# The R type of data as_torch() takes (see r_data_type()), or the classed
+# error that says why `x` is not such data.
 r_type <- function(x, call, what = "x") {
-  if (inherits(x, "integer64")) {
-    check_integer64(x, call, what)
-    return("integer64")
-  }
+  type <- r_data_type(x)
+  if (!is.null(type)) return(type)
+  if (inherits(x, "integer64")) check_integer64(x, call, what)
   if (is.factor(x)) {
     tb_abort(c(
       "Can't convert a factor to a tensor.",
@@ -173,7 +174,6 @@ r_type <- function(x, call, what = "x") {
     ), "type", call = call)
   }
   type <- typeof(x)
-  if (type %in% c("double", "integer", "logical", "complex", "raw")) return(type)
   hint <- switch(type,
     character = "Convert text to numbers first, e.g. with {.fn as.numeric} or {.fn factor} and {.code as.integer() - 1L}.",
     list = "For a list of vectors, convert each: {.code lapply({what}, as_torch)}.",
@@ -201,10 +201,9 @@ check_integer64 <- function(x, call, what = "x") {
   invisible(x)
 }
 
-data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_grad, call) {
+data_frame_to_torch <- function(x, dtype, float_dtype, device, requires_grad, call) {
   ok <- vapply(x, function(col) {
-    is.null(oldClass(col)) && typeof(col) %in% c("double", "integer", "logical") ||
-      is_integer64(col) || inherits(col, "AsIs") && typeof(col) %in% c("double", "integer", "logical")
+    !is.null(r_data_type(col, c("double", "integer", "logical"), c("AsIs", "integer64")))
   }, TRUE)
   if (!all(ok)) {
     bad <- names(x)[!ok]
@@ -236,8 +235,9 @@ data_frame_to_torch <- function(x, mod, dtype, float_dtype, device, requires_gra
   }
   rtypes <- vapply(x, function(col) if (is_integer64(col)) "integer64" else typeof(col), "")
   addresses <- lapply(x, function(col) .Call(tb_address, col))
-  tb_py(mod$from_columns(
+  tb_call("from_columns",
     unname(addresses), as.list(unname(rtypes)), as.character(n),
-    dtype, float_dtype, device, requires_grad
-  ), call)
+    dtype, float_dtype, device, requires_grad,
+    .call = call
+  )
 }

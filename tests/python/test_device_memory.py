@@ -4,7 +4,7 @@ Data larger than a GPU's free memory crosses in pieces of R's memory
 (``_memory.CHUNK_BYTES``, lowered here): the extra device memory stays
 bounded by the piece size, each byte crosses once, straight into its place,
 and the values are exact. Out of memory on CUDA is a ``torch`` error whose
-text R recognises (see ``tb_py()`` in R/errors.R); ``cuda_memory_stats()``,
+text R recognises (see ``tb_py()`` in R/bridge.R); ``cuda_memory_stats()``,
 ``cuda_empty_cache()`` and ``cuda_synchronize()`` read and drive CUDA.
 """
 

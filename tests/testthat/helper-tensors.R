@@ -95,3 +95,14 @@ expect_tb_error <- function(err, kind, exact = FALSE) {
     expect_identical(class(err)[1:2], want)
   }
 }
+
+# Python's record of its last error, which R must always have taken.
+last_python_error <- function() {
+  reticulate::py_to_r(torchbridge:::bridge()$take_last_error())
+}
+
+# torchbridge still converts after an error.
+expect_still_working <- function() {
+  expect_null(last_python_error())
+  expect_identical(from_torch(as_torch(matrix(1:6, 2))), matrix(1:6, 2))
+}
