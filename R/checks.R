@@ -84,6 +84,23 @@ check_int64 <- function(int64, call) {
   int64
 }
 
+# What R data torchbridge takes, in one place: a vector, matrix or array of
+# one of `types`, with no class but those in `classes`, not S4. bit64's
+# integer64 counts (where "integer64" is in `classes`) only on double
+# storage, as the class on other storage lies about what the bytes are.
+# Returns the R type ("integer64" for bit64's), or NULL for anything else.
+# as_torch() takes every type and class below; data frame columns, Ops
+# operands and `[` indices each take fewer.
+r_data_type <- function(x, types = c("double", "integer", "logical", "complex", "raw"),
+                        classes = c("table", "AsIs", "integer64")) {
+  if (isS4(x)) return(NULL)
+  cls <- oldClass(x)
+  if (!is.null(cls) && !all(cls %in% classes)) return(NULL)
+  if (inherits(x, "integer64")) return(if (typeof(x) == "double") "integer64")
+  type <- typeof(x)
+  if (type %in% types) type
+}
+
 # What `x` is, for messages: "a character vector", "an object of class <factor>".
 obj_desc <- function(x) {
   if (is.null(x)) return("NULL")

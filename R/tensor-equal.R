@@ -39,7 +39,8 @@ all.equal.torch.Tensor <- function(target, current, ...) {
     }
   }
   if (!identical(a$shape, b$shape)) {
-    return(c(out, sprintf("shape: %s (target) vs %s (current)", shape_text(a$shape), shape_text(b$shape))))
+    shapes <- vapply(list(target, current), function(t) tb_value("describe", t, .call = call)$shape_text, "")
+    return(c(out, sprintf("shape: %s (target) vs %s (current)", shapes[[1]], shapes[[2]])))
   }
   values <- all.equal(a$values, b$values, ...)
   if (isTRUE(values)) values <- character()

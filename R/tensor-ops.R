@@ -125,11 +125,11 @@ NULL
 Ops.torch.Tensor <- function(e1, e2) {
   if (nargs() == 1L) {
     call <- call(.Generic, quote(e1))
-    return(tb_py(tb_method("unary", call)(.Generic, e1), call))
+    return(tb_call("unary", .Generic, e1, .call = call))
   }
   call <- call(.Generic, quote(e1), quote(e2))
   check_operands(list(e1 = e1, e2 = e2), .Generic, call)
-  tb_py(tb_method("binary", call)(.Generic, r_value(e1), r_value(e2)), call)
+  tb_call("binary", .Generic, r_value(e1), r_value(e2), .call = call)
 }
 
 #' @rdname tensor-ops
@@ -149,14 +149,14 @@ Math.torch.Tensor <- function(x, ...) {
       NULL
     }
   )
-  tb_py(tb_method("math_op", call)(.Generic, x, arg), call)
+  tb_call("math_op", .Generic, x, arg, .call = call)
 }
 
 #' @rdname tensor-ops
 #' @export
 Complex.torch.Tensor <- function(z) {
   call <- call(.Generic, quote(z))
-  tb_py(tb_method("complex_op", call)(.Generic, z), call)
+  tb_call("complex_op", .Generic, z, .call = call)
 }
 
 #' @rdname tensor-ops
@@ -173,7 +173,7 @@ Summary.torch.Tensor <- function(..., na.rm = FALSE) {
   }
   names(items) <- paste0("..", seq_along(items))
   check_operands(items, paste0(.Generic, "()"), call)
-  tb_py(tb_method("summary", call)(.Generic, unname(lapply(items, r_value)), na.rm), call)
+  tb_call("summary", .Generic, unname(lapply(items, r_value)), na.rm, .call = call)
 }
 
 #' @rdname tensor-ops
@@ -189,7 +189,7 @@ mean.torch.Tensor <- function(x, ..., na.rm = FALSE) {
       i = "A trimmed mean needs sorting: use {.code mean(from_torch(x), trim = )}."
     ), "arg", call = call)
   }
-  tb_py(tb_method("mean", call)(x, na.rm), call)
+  tb_call("mean", x, na.rm, .call = call)
 }
 
 #' Matrix products of tensors
@@ -247,7 +247,7 @@ tensor_matmul <- function(x, y, call) {
     ), "type", call = call)
   }
   check_operands(list(x = x, y = y), "%*%", call)
-  tb_py(tb_method("matmul", call)(r_value(x), r_value(y)), call)
+  tb_call("matmul", r_value(x), r_value(y), .call = call)
 }
 
 # ---- helpers ----------------------------------------------------------------
@@ -269,8 +269,7 @@ r_value <- function(x) {
 }
 
 is_r_number <- function(x) {
-  typeof(x) %in% c("double", "integer", "logical", "complex") &&
-    (is.null(oldClass(x)) || is_integer64(x)) && !isS4(x)
+  !is.null(r_data_type(x, c("double", "integer", "logical", "complex"), "integer64"))
 }
 
 # Every element of `values` (named by argument) must be a tensor or R number.
@@ -309,13 +308,7 @@ math_number <- function(args, what, fun, call) {
 }
 
 # "a float32 tensor of shape (2, 3) on cpu", for error messages (one call
-# into Python, on the error path only).
+# into Python, on the error path only; the text is Python's describe_tensor()).
 tensor_desc <- function(x) {
-  info <- tryCatch(
-    tensor_info(reticulate::py_to_r(tb_method("describe")(x))),
-    error = function(e) NULL
-  )
-  if (is.null(info)) return("a torch tensor")
-  article <- if (grepl("^[aeio]", info$dtype)) "an" else "a"
-  paste0(article, " ", info$dtype, " tensor of shape ", shape_text(info$shape), " on ", info$device)
+  tryCatch(tb_value("describe", x)$text, error = function(e) "a torch tensor")
 }

@@ -62,10 +62,9 @@ format.torch.Tensor <- function(x, ...) {
 #' @rawNamespace S3method(utils::str, torch.Tensor)
 str.torch.Tensor <- function(object, ...) {
   call <- rlang::current_env()
-  mod <- bridge(call)
-  h <- reticulate::py_to_r(tb_py(mod$head_values(object, 10L), call))
+  h <- tb_value("head_values", object, 10L, .call = call)
   info <- tensor_info(h)
-  vals <- if (!is.null(h$values)) preview_values(h$values, info$dtype, mod, call)
+  vals <- if (!is.null(h$values)) preview_values(h$values, info$dtype, call)
   shown <- if (is.null(vals)) {
     character()
   } else if (is.character(vals)) {
@@ -84,12 +83,12 @@ str.torch.Tensor <- function(object, ...) {
 #' @export
 summary.torch.Tensor <- function(object, ...) {
   call <- rlang::current_env()
-  s <- reticulate::py_to_r(tb_py(bridge(call)$summarize(object), call))
+  s <- tb_value("summarize", object, .call = call)
   info <- tensor_info(s)
   structure(
     list(
       min = s$min, max = s$max, mean = s$mean, sd = s$sd, nan = s$nan, n = s$n,
-      dtype = info$dtype, device = info$device, shape = info$shape,
+      dtype = info$dtype, device = info$device, shape = info$shape, shape_text = info$shape_text,
       requires_grad = info$requires_grad
     ),
     class = "torchbridge_tensor_summary"
@@ -115,17 +114,18 @@ tensor_info <- function(p) {
     dtype = p$dtype,
     device = p$device,
     shape = dims_from_text(unlist(p$shape)),
+    shape_text = p$shape_text,
+    text = p$text,
     requires_grad = isTRUE(p$requires_grad),
     numel = as.numeric(p$numel)
   )
 }
 
 tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
-  mod <- bridge(call)
-  p <- reticulate::py_to_r(tb_py(mod$preview(x, max_items, max_rows, max_cols, max_slices), call))
+  p <- tb_value("preview", x, max_items, max_rows, max_cols, max_slices, .call = call)
   list(
     info = tensor_info(p),
-    values = if (!is.null(p$values)) preview_values(p$values, p$dtype, mod, call),
+    values = if (!is.null(p$values)) preview_values(p$values, p$dtype, call),
     slices = lapply(p$slices, function(s) as.integer(unlist(s))),
     why = p$why
   )
@@ -134,9 +134,9 @@ tensor_preview <- function(x, max_items, max_rows, max_cols, max_slices, call) {
 # The values print() and str() show, as R values: doubles, or for int64,
 # uint32 and uint64 exact decimal text (a character array with the values'
 # dims), since a double rounds such values beyond 2^53.
-preview_values <- function(t, dtype, mod, call) {
-  if (!dtype %in% c("int64", "uint32", "uint64")) return(tensor_to_r(t, mod, "double", call))
-  parts <- strsplit(reticulate::py_to_r(tb_py(mod$int_text(t), call)), "|", fixed = TRUE)[[1]]
+preview_values <- function(t, dtype, call) {
+  if (!dtype %in% c("int64", "uint32", "uint64")) return(tensor_to_r(t, "double", call))
+  parts <- strsplit(tb_value("int_text", t, .call = call), "|", fixed = TRUE)[[1]]
   values <- if (length(parts) > 1L && nzchar(parts[[2]])) strsplit(parts[[2]], ";", fixed = TRUE)[[1]] else character()
   dims <- if (nzchar(parts[[1]])) as.integer(strsplit(parts[[1]], ",", fixed = TRUE)[[1]])
   if (length(dims) >= 2L) dim(values) <- dims
@@ -150,14 +150,10 @@ dims_from_text <- function(dims) {
   if (all(d <= .Machine$integer.max)) as.integer(d) else d
 }
 
-shape_text <- function(shape) {
-  paste0("(", paste(formatC(as.numeric(shape), format = "f", digits = 0), collapse = ", "), ")")
-}
-
 # "torch.Tensor float32 (2, 3) cpu", used by str(), summaries and knitr.
 tensor_label <- function(info) {
   paste0(
-    "torch.Tensor ", info$dtype, " ", shape_text(info$shape), " ", info$device,
+    "torch.Tensor ", info$dtype, " ", info$shape_text, " ", info$device,
     if (isTRUE(info$requires_grad)) " requires_grad" else ""
   )
 }
@@ -165,7 +161,7 @@ tensor_label <- function(info) {
 tensor_footer <- function(info) {
   sprintf(
     "[ dtype: %s | device: %s | shape: %s | requires_grad: %s ]",
-    info$dtype, info$device, shape_text(info$shape), if (info$requires_grad) "TRUE" else "FALSE"
+    info$dtype, info$device, info$shape_text, if (info$requires_grad) "TRUE" else "FALSE"
   )
 }
 

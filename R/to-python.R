@@ -22,7 +22,7 @@ value_to_python <- function(x, path, call, depth = 1L) {
       tb_abort(c(
         "Can't write {.code {path}}: it holds a missing string (NA).",
         i = "Python strings have no NA; replace it first, e.g. with {.code \"\"}."
-      ), "na", call = call)
+      ), "na", element = path, call = call)
     }
     if (!is.null(r_dims(x))) {
       tb_abort("Can't write {.code {path}}: character matrices and arrays have no torch form.", "type", call = call)

@@ -10,10 +10,9 @@ compare_proxy.torch.Tensor <- function(x, path) {
 # What tensor comparisons compare: dtype, device, shape and the values as
 # from_torch() gives them (int64 as doubles, without the precision warning).
 compare_values <- function(x, call) {
-  mod <- bridge(call)
-  info <- tensor_info(reticulate::py_to_r(tb_py(mod$describe(x), call)))
+  info <- tensor_info(tb_value("describe", x, .call = call))
   values <- withCallingHandlers(
-    tensor_to_r(x, mod, "double", call),
+    tensor_to_r(x, "double", call),
     torchbridge_warning_precision = function(w) invokeRestart("muffleWarning")
   )
   list(dtype = info$dtype, device = info$device, shape = info$shape, values = values)

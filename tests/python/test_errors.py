@@ -43,6 +43,14 @@ def test_message_and_bullets():
     assert plain.bullets == [] and str(plain) == "Just this."
 
 
+def test_data_fields_are_kept_without_none_and_checked():
+    e = E.ValueOverflowError("m", dtype="int32", value=3e9, path=None)
+    assert e.data == {"dtype": "int32", "value": 3e9}
+    assert E.FileError("m").data == {}
+    with pytest.raises(TypeError, match="not a field"):
+        E.DtypeError("m", call="x")  # a name R's conditions use for something else
+
+
 def test_bullets_are_copied():
     given = [("x", "a")]
     e = E.DtypeError("m", given)
@@ -68,6 +76,7 @@ def test_take_last_error_gives_a_plain_dict_once():
             ["i", 'The other names torch defines, such as "short", "int", "cfloat" and "cdouble", work too.'],
         ],
         "python": "DtypeError: `dtype` must be a torch dtype or the name of one.",
+        "data": {"dtype": "nope"},
     }
     assert tb.take_last_error() is None  # taken: forgotten
 
@@ -83,6 +92,7 @@ def test_a_python_error_is_kind_torch_without_a_message():
         "message": None,
         "bullets": [],
         "python": "RuntimeError: fill() called without plan()",
+        "data": {},
     }
 
 
@@ -140,7 +150,8 @@ def test_record_re_raises_the_same_exception_and_keeps_the_name():
         failing(1, b=3)
     assert ei.value is boom
     assert working(1, b=3) == 4
-    assert tb.take_last_error() == {"kind": "torch", "message": None, "bullets": [], "python": "ValueError: boom"}
+    assert tb.take_last_error() == {"kind": "torch", "message": None, "bullets": [], "python": "ValueError: boom",
+                                    "data": {}}
 
 
 def test_a_success_records_nothing():

@@ -40,4 +40,5 @@ def test_shape_numel_describe():
     assert tb.shape(torch.tensor(1.0)) == []
     assert tb.numel(torch.zeros(2, 3)) == "6"
     p = torch.nn.Parameter(torch.zeros(2))
-    assert tb.describe(p) == {"dtype": "float32", "device": "cpu", "shape": ["2"], "requires_grad": True, "numel": "2"}
+    assert tb.describe(p) == {"dtype": "float32", "device": "cpu", "shape": ["2"], "shape_text": "(2)",
+                              "text": "a float32 tensor of shape (2) on cpu", "requires_grad": True, "numel": "2"}

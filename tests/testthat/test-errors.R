@@ -1,16 +1,5 @@
 # Errors: classes, parents, calls, and the help topic that lists them.
 
-# Python's record of its last error, which R must always have taken.
-last_python_error <- function() {
-  reticulate::py_to_r(torchbridge:::bridge()$take_last_error())
-}
-
-# torchbridge still converts after an error.
-expect_still_working <- function() {
-  expect_null(last_python_error())
-  expect_identical(from_torch(as_torch(matrix(1:6, 2))), matrix(1:6, 2))
-}
-
 sparse_tensor <- function() torch_mod()$eye(2L)$to_sparse()
 
 # A stride-0 view of shape (2^31, 2): no memory, but a matrix with more rows
@@ -241,89 +230,33 @@ test_that("the help for torchbridge_error lists every class of the contract", {
   expect_identical(setdiff(contract, documented_classes()), character())
 })
 
-# Out of memory on a GPU: gc(), empty the cache, one more try -----------------
-
-# A Python function that raises `text` as torch.OutOfMemoryError the first
-# `times` calls, then returns how often it was called; `record`: as
-# torchbridge's own entry points, which record their errors.
-oom_function <- function(times, text = "CUDA out of memory. Tried to allocate 2.00 GiB.", record = TRUE) {
-  main <- reticulate::py_run_string("
-import torch
-from torchbridge._errors import record as _tb_record
-
-def _tb_oom_function(times, text, recorded):
-    global _tb_oom
-    calls = {'n': 0}
-    def f():
-        calls['n'] += 1
-        if calls['n'] <= times:
-            raise torch.OutOfMemoryError(text)
-        return calls['n']
-    _tb_oom = _tb_record(f) if recorded else f
-    _tb_oom.calls = calls
-", convert = FALSE)
-  main$`_tb_oom_function`(as.integer(times), text, record)
-  main$`_tb_oom` # as an attribute, reticulate makes it an R function
-}
-calls_of <- function(f) reticulate::py_to_r(f$calls)[["n"]]
-
-test_that("a CUDA out-of-memory error runs gc() and tries once more", {
+test_that("errors carry what failed as fields: dtype, value, path, element", {
   skip_if_no_torch()
-  for (recorded in c(TRUE, FALSE)) {
-    f <- oom_function(1, record = recorded)
-    collected <- FALSE
-    local({
-      e <- new.env()
-      reg.finalizer(e, function(e) collected <<- TRUE)
-    })
-    got <- torchbridge:::tb_py(f())
-    expect_identical(reticulate::py_to_r(got), 2L)
-    expect_identical(calls_of(f), 2L)
-    expect_true(collected) # R's garbage collector ran
-    expect_still_working()
+  fields <- function(expr) {
+    e <- rlang::catch_cnd(expr, classes = "torchbridge_error")
+    expect_s3_class(e, "torchbridge_error")
+    e[intersect(names(e), c("dtype", "value", "path", "element"))]
   }
-})
-
-test_that("a second CUDA out-of-memory error is a torchbridge_error_torch that says what was tried", {
-  skip_if_no_torch()
-  for (recorded in c(TRUE, FALSE)) {
-    f <- oom_function(2, record = recorded)
-    err <- rlang::catch_cnd(torchbridge:::tb_py(f()))
-    expect_tb_error(err, "torch")
-    expect_identical(calls_of(f), 2L)
-    expect_match(conditionMessage(err), "CUDA out of memory. Tried to allocate 2.00 GiB.", fixed = TRUE)
-    expect_match(conditionMessage(err), "emptied torch's cache, then tried once more", fixed = TRUE)
-    expect_still_working()
-  }
-  # as a user-facing function shows it
-  f <- oom_function(2)
-  expect_snapshot(error = TRUE, torchbridge:::tb_py(f()))
-})
-
-test_that("other failures, and running out of main memory, are not tried again", {
-  skip_if_no_torch()
-  f <- oom_function(1, "DefaultCPUAllocator: can't allocate memory: you tried to allocate 8000000000 bytes.")
-  err <- rlang::catch_cnd(torchbridge:::tb_py(f()))
-  expect_tb_error(err, "torch")
-  expect_identical(calls_of(f), 1L)
-  expect_false(grepl("tried once more", conditionMessage(err), fixed = TRUE))
-  expect_still_working()
-  # a torchbridge error that is not torch's is not tried again either
-  err <- rlang::catch_cnd(as_torch(NA_integer_))
-  expect_tb_error(err, "na")
-  expect_still_working()
-})
-
-test_that("the second try evaluates the call again in its frame", {
-  skip_if_no_torch()
-  f <- oom_function(1)
-  n <- 0
-  arg <- function() {
-    n <<- n + 1
-    n
-  }
-  g <- reticulate::py_run_string("def _tb_pair(f, x): return (f(), x)", convert = FALSE)$`_tb_pair`
-  got <- reticulate::py_to_r(torchbridge:::tb_py(g(f, arg())))
-  expect_identical(got, list(2L, 2))
-  expect_identical(n, 2)
+  expect_identical(fields(as_torch(c(1, 2.5), dtype = "int32")), list(dtype = "int32", value = 2.5))
+  expect_identical(fields(as_torch(c(1L, NA))), list(dtype = "int64"))
+  expect_identical(fields(as_torch(c(1, 3e9), dtype = "int32")), list(dtype = "int32", value = 3e9))
+  expect_identical(fields(as_torch(-1e300, dtype = "float32")), list(dtype = "float32", value = -1e300))
+  expect_identical(fields(as_torch(1 + 2i, dtype = "float64")), list(dtype = "float64", value = 1 + 2i))
+  expect_identical(fields(as_torch(1, dtype = "float33")), list(dtype = "float33"))
+  expect_identical(fields(as_torch(1L, requires_grad = TRUE)), list(dtype = "int64"))
+  expect_identical(fields(as_torch(.Machine$integer.max, dtype = "int32") + 1L), list(dtype = "int32", value = 2^31))
+  # from torch to R: the value R can't hold
+  big <- torch_mod()$tensor(list(1, 2^40), dtype = torch_mod()$int64)
+  expect_identical(fields(from_torch(big)), list(value = 2^40))
+  # inside a list: where the element sits
+  expect_identical(fields(from_torch(list(a = list(b = big)))), list(value = 2^40, element = "x$a$b"))
+  expect_identical(fields(from_torch(pe("{'a': [1, {2}]}"))), list(element = "x$a[[2]]"))
+  expect_identical(fields(write_pt(list(w = list(1, NA_character_)), tempfile())), list(element = "x$w[[2]]"))
+  # files: the path that failed
+  expect_identical(fields(read_pt("no-such-file.pt")), list(path = "no-such-file.pt"))
+  bad <- withr::local_tempfile(lines = "not torch")
+  expect_identical(fields(read_pt(bad)), list(path = bad))
+  expect_identical(fields(read_safetensors(bad)), list(path = bad))
+  dir <- file.path(tempdir(), "no-such-dir")
+  expect_identical(fields(write_pt(1, file.path(dir, "a.pt"))), list(path = file.path(dir, "a.pt")))
 })

@@ -79,6 +79,7 @@ def check_range(src: torch.Tensor, target: torch.dtype, what: str = "value", min
             f"Can't convert to {D.name(target)}: a {what} is outside its range.",
             [("x", f"Found {_fmt(bad)}; {D.name(target)} holds {tlo} to {thi}."),
              ("i", "Choose a wider `dtype`, or rescale the data first.")],
+            dtype=D.name(target), value=float(bad),
         )
 
 
@@ -99,6 +100,7 @@ def _check_fraction(src: torch.Tensor, target: torch.dtype) -> None:
             f"Can't convert to {D.name(target)} without losing the fractional part.",
             [("x", f"Found {_fmt(bad)}."),
              ("i", "Round first (e.g. `round(x)`), or choose a float `dtype`.")],
+            dtype=D.name(target), value=bad,
         )
 
 
@@ -107,6 +109,7 @@ def _na_error(target: torch.dtype, what: str = "missing values (NA or NaN)") -> 
         f"Can't convert {what} to {D.name(target)}.",
         [("x", f"{D.name(target)} has no missing value."),
          ("i", 'Use a float `dtype` (e.g. "float32"), where NA becomes NaN, or remove the NAs first.')],
+        dtype=D.name(target),
     )
 
 
@@ -138,6 +141,7 @@ def complex_parts(re: torch.Tensor, im: torch.Tensor, target: torch.dtype) -> to
             f"Can't convert complex numbers with a non-zero imaginary part to {D.name(target)}.",
             [("x", f"Found {v.real:g}{v.imag:+g}i."),
              ("i", 'Use `Re(x)` or `Mod(x)` first, or a complex `dtype` such as "complex64".')],
+            dtype=D.name(target), value=v,
         )
     return re
 
@@ -232,6 +236,7 @@ def _positive_only(target: torch.dtype, bad) -> ValueOverflowError:
         [("x", f"Found {_fmt(bad)}; {D.name(target)} holds only positive powers of two "
                f"({_fmt(float(torch.finfo(target).tiny))} to {_fmt(D.float_max(target))})."),
          ("i", 'Choose another `dtype` (e.g. "float32").')],
+        dtype=D.name(target), value=float(bad),
     )
 
 
@@ -248,6 +253,7 @@ def _float_overflow(target: torch.dtype, bad) -> ValueOverflowError:
         f"Can't convert to {D.name(target)}: a value is outside its range.",
         [("x", f"Found {_fmt(bad)}{what}; the largest finite {D.name(target)} is {_fmt(limit)}."),
          ("i", f'Choose a wider `dtype` (e.g. "{_WIDER.get(target, "float64")}"), or rescale the data first.')],
+        dtype=D.name(target), value=float(bad),
     )
 
 

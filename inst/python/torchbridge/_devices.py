@@ -106,6 +106,7 @@ def check_dtype_on(dev: torch.device, dtype: torch.dtype) -> None:
         raise DtypeError(
             f"Can't make a {name} tensor on MPS: Apple's Metal backend has no {name}.",
             [("i", f'Use `dtype = "{_NOT_ON_MPS[dtype]}"`, or `device = "cpu"` to keep {name}.')],
+            dtype=name,
         )
 
 

@@ -78,6 +78,7 @@ def parse(spec: Any, arg: str = "dtype") -> torch.dtype:
             ("i", "Valid names include " + ", ".join(f'"{n}"' for n in COMMON_NAMES) + "."),
             ("i", 'The other names torch defines, such as "short", "int", "cfloat" and "cdouble", work too.'),
         ],
+        dtype=spec if isinstance(spec, str) else None,
     )
 
 
@@ -96,6 +97,7 @@ def check_target(dt: torch.dtype) -> torch.dtype:
             [("i", "Quantized dtypes need a scale: convert to float32, then use `torch$quantize_per_tensor()`.")
              if n.startswith(("qint", "quint")) else
              ("i", "Choose a plain dtype such as \"uint8\" or \"int8\".")],
+            dtype=n,
         )
     return dt
 

@@ -21,18 +21,31 @@ class TorchbridgeError(Exception):
         message: the headline, a "must"/"can't" sentence.
         bullets: extra lines, each ``("x", text)`` (what was wrong) or
             ``("i", text)`` (context or fix).
+        data: what failed, for code to read without parsing the message:
+            fields of the R condition (see :data:`DATA_FIELDS`); ``None``
+            values are left out.
     """
 
     kind = "torch"
 
-    def __init__(self, message: str, bullets: Optional[List[tuple]] = None):
+    def __init__(self, message: str, bullets: Optional[List[tuple]] = None, **data: Any):
         super().__init__(message)
+        unknown = set(data) - set(DATA_FIELDS)
+        if unknown:
+            raise TypeError(f"not a field of torchbridge's conditions: {sorted(unknown)}")
         self.message = message
         self.bullets = list(bullets or [])
+        self.data = {k: v for k, v in data.items() if v is not None}
 
     def __str__(self) -> str:
         lines = [self.message] + [f"{b}: {t}" for b, t in self.bullets]
         return "\n".join(lines)
+
+
+#: The fields an error can carry to R (documented in ``?torchbridge_error``):
+#: the dtype it was converting to or computing in, the value that failed,
+#: the file path, and where an element sits in a container (R code).
+DATA_FIELDS = ("dtype", "value", "path", "element")
 
 
 class InputTypeError(TorchbridgeError):
@@ -166,14 +179,15 @@ def torch_failure(e: BaseException, what: str, bullets: Optional[List[tuple]] = 
 
 def _describe(e: BaseException) -> Dict[str, Any]:
     if isinstance(e, TorchbridgeError):
-        kind, message, bullets, text = e.kind, e.message, e.bullets, e.message
+        kind, message, bullets, text, data = e.kind, e.message, e.bullets, e.message, e.data
     else:
-        kind, message, bullets, text = kind_of(e), None, [], str(e)
+        kind, message, bullets, text, data = kind_of(e), None, [], str(e), {}
     return {
         "kind": kind,
         "message": message,
         "bullets": [[b, t] for b, t in bullets],
         "python": f"{type(e).__name__}: {text}",
+        "data": dict(data),
     }
 
 

@@ -206,7 +206,8 @@ def _unconvertible(x: Any, path: str) -> InputTypeError:
         hint = ("Tensors, arrays, lists, tuples, dicts, numbers, strings and None convert; "
                 "get at the values in Python first, or use `reticulate::py_to_r()`.")
         what = f"a Python {_type_name(x)}"
-    return InputTypeError(f"{path}: {what} can't be converted to R.", [("i", hint)])
+    return InputTypeError(f"{path}: {what} can't be converted to R.", [("i", hint)],
+                          element=None if path == "x" else path)
 
 
 @record

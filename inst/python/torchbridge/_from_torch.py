@@ -42,6 +42,7 @@ def _overflow(lo: int, hi: int, limit_lo: int, limit_hi: int, target: str, hints
     return ValueOverflowError(
         f"Can't convert to R {target}: a value is outside its range.",
         [("x", f"Found {bad}; R {target}s hold {limit_lo} to {limit_hi}.")] + hints,
+        value=float(bad),
     )
 
 

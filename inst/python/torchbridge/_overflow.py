@@ -58,6 +58,7 @@ def check_exact(result: torch.Tensor, reference: Callable[[], torch.Tensor], op:
                     "Use a float dtype, e.g. `x$double()`." if bits == 64 else
                     'Use a wider dtype, e.g. `as_torch(x, dtype = "int64")`, or a float dtype.')),
             ],
+            dtype=D.name(result.dtype), value=bad,
         )
     return result
 

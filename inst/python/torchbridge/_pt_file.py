@@ -33,11 +33,11 @@ def check_readable(path: str) -> None:
     """Raise FileError unless ``path`` is a readable regular file."""
     if not os.path.exists(path):
         raise FileError(f"Can't read `{path}`: the file does not exist.",
-                        [("i", f"The working directory is `{os.getcwd()}`.")])
+                        [("i", f"The working directory is `{os.getcwd()}`.")], path=path)
     if os.path.isdir(path):
-        raise FileError(f"Can't read `{path}`: it is a directory, not a file.")
+        raise FileError(f"Can't read `{path}`: it is a directory, not a file.", path=path)
     if not os.access(path, os.R_OK):
-        raise FileError(f"Can't read `{path}`: permission denied.")
+        raise FileError(f"Can't read `{path}`: permission denied.", path=path)
 
 
 def _is_torch_file(path: str) -> bool:
@@ -93,8 +93,7 @@ def _weights_only_error(path: str, e: BaseException) -> WeightsOnlyError:
     ]
     return WeightsOnlyError(
         f"Can't read `{path}` with `weights_only = TRUE`: it holds more than tensors and plain values.",
-        bullets,
-    )
+        bullets, path=path)
 
 
 @record
@@ -112,7 +111,7 @@ def load_pt(path: str, map_location: Any = "cpu", weights_only: bool = True) -> 
     check_readable(path)
     if not _is_torch_file(path):
         raise FileError(f"Can't read `{path}`: it is not a file written by `torch.save()`.",
-                        [("i", "Safetensors files are read by `read_safetensors()`.")])
+                        [("i", "Safetensors files are read by `read_safetensors()`.")], path=path)
     safe = torch.serialization.safe_globals(_numpy_globals()) if weights_only else nullcontext()
     try:
         with safe:
@@ -126,6 +125,7 @@ def load_pt(path: str, map_location: Any = "cpu", weights_only: bool = True) -> 
             f"Can't read `{path}`: it holds an object whose class Python can't find.",
             [("x", first_line(e)),
              ("i", "Import or define that class in Python first (e.g. in a Python chunk), then read the file again.")],
+            path=path,
         ) from None
     except (EOFError, zipfile.BadZipFile, ValueError, OSError) as e:
         raise _corrupt(path, e) from None
@@ -135,6 +135,7 @@ def load_pt(path: str, map_location: Any = "cpu", weights_only: bool = True) -> 
             raise NoGPUError(
                 f"Can't read `{path}` onto the devices it was saved from: this machine does not have them.",
                 [("x", f"torch: {first_line(e)}"), ("i", 'Use `map_location = "cpu"` (the default).')],
+                path=path,
             ) from None
         if any(w in text for w in ("zip archive", "PytorchStreamReader", "corrupt", "unexpected EOF", "file_size")):
             raise _corrupt(path, e) from None
@@ -145,6 +146,7 @@ def _corrupt(path: str, e: BaseException) -> FileError:
     return FileError(
         f"Can't read `{path}`: the file is truncated or corrupt.",
         [("x", f"torch: {first_line(e)}"), ("i", "Write it again, or copy it again from where it was made.")],
+        path=path,
     )
 
 
@@ -153,9 +155,9 @@ def target_path(path: str) -> str:
     path = os.path.abspath(os.path.expanduser(path))
     parent = os.path.dirname(path)
     if os.path.isdir(path):
-        raise FileError(f"Can't write `{path}`: it is a directory.")
+        raise FileError(f"Can't write `{path}`: it is a directory.", path=path)
     if not os.path.isdir(parent):
-        raise FileError(f"Can't write `{path}`: the directory `{parent}` does not exist.")
+        raise FileError(f"Can't write `{path}`: the directory `{parent}` does not exist.", path=path)
     return path
 
 
@@ -167,7 +169,7 @@ def write_atomically(path: str, write) -> str:
     try:
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".torchbridge-", suffix=".tmp")
     except OSError as e:
-        raise FileError(f"Can't write `{path}`: {e.strerror or e}.") from None
+        raise FileError(f"Can't write `{path}`: {e.strerror or e}.", path=path) from None
     try:
         with os.fdopen(fd, "wb") as f:
             write(f, tmp)
@@ -183,7 +185,7 @@ def write_atomically(path: str, write) -> str:
         if isinstance(e, TorchbridgeError):
             raise
         if isinstance(e, OSError):
-            raise FileError(f"Can't write `{path}`: {e.strerror or e}.") from None
+            raise FileError(f"Can't write `{path}`: {e.strerror or e}.", path=path) from None
         raise torch_failure(e, f"write `{path}`") from None
 
 

@@ -33,7 +33,9 @@ Scalar = Union[bool, int, float, complex]
 # --- describing things in messages -------------------------------------------
 
 
-def _shape_str(shape: Sequence[int]) -> str:
+def shape_str(shape: Sequence[int]) -> str:
+    """``"(2, 3)"``: a shape as every message and header shows it (R's
+    print() and str() headers get it from :func:`describe`)."""
     return "(" + ", ".join(str(int(d)) for d in shape) + ")"
 
 
@@ -41,9 +43,14 @@ def article(word: str) -> str:
     return "an" if word[:1] in "aeio" else "a"  # "an int64", "a uint8"
 
 
+def tensor_text(dtype: str, shape: Sequence[int], device: Any) -> str:
+    """``"a float32 tensor of shape (2, 3) on cpu"``, for messages (R's get
+    it from :func:`describe`)."""
+    return f"{article(dtype)} {dtype} tensor of shape {shape_str(shape)} on {device}"
+
+
 def describe_tensor(t: torch.Tensor) -> str:
-    dt = D.name(t.dtype)
-    return f"{article(dt)} {dt} tensor of shape {_shape_str(t.shape)} on {t.device}"
+    return tensor_text(D.name(t.dtype), t.shape, t.device)
 
 
 class RValue:

@@ -36,7 +36,7 @@ _MAX_HEADER = 100_000_000
 
 def _not_safetensors(path: str, why: str) -> FileError:
     return FileError(f"Can't read `{path}`: it is not a safetensors file, or it is truncated.",
-                     [("x", why), ("i", "Files written by `torch.save()` are read by `read_pt()`.")])
+                     [("x", why), ("i", "Files written by `torch.save()` are read by `read_pt()`.")], path=path)
 
 
 def read_header(path: str) -> Dict[str, Any]:

@@ -13,7 +13,7 @@ from . import _dtypes as D
 from ._errors import DtypeError, UnsupportedTensorError, record
 from ._from_torch import _check_unsupported
 from ._r_math import work_float
-from ._r_values import describe_tensor
+from ._r_values import describe_tensor, shape_str, tensor_text
 
 
 # --- describing tensors: dim(), length(), print(), str(), summary() ----------------------
@@ -24,14 +24,18 @@ def _info(x: torch.Tensor) -> Dict[str, Any]:
         shape = [int(x.size(0))]
     else:
         shape = [int(d) for d in x.shape]
-    return {"dtype": D.name(x.dtype), "device": str(x.device), "shape": [str(d) for d in shape],
+    dtype, device = D.name(x.dtype), str(x.device)
+    return {"dtype": dtype, "device": device, "shape": [str(d) for d in shape],
+            "shape_text": shape_str(shape), "text": tensor_text(dtype, shape, device),
             "requires_grad": bool(x.requires_grad), "numel": str(x.numel())}
 
 
 @record
 def describe(x: torch.Tensor) -> Dict[str, Any]:
-    """``{dtype, device, shape, requires_grad, numel}``: the shape's dims
-    and ``numel`` as decimal strings (reticulate wraps ints beyond 2^31)."""
+    """``{dtype, device, shape, shape_text, text, requires_grad, numel}``:
+    the shape's dims and ``numel`` as decimal strings (reticulate wraps ints
+    beyond 2^31); ``shape_text`` as ``"(2, 3)"`` and ``text`` as ``"a
+    float32 tensor of shape (2, 3) on cpu"``, for R's headers and messages."""
     return _info(x)
 
 

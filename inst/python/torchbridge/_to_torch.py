@@ -53,6 +53,7 @@ def _check_grad(target: torch.dtype, requires_grad: bool, dtype_given: bool) -> 
         raise DtypeError(
             "`requires_grad = TRUE` needs a float or complex dtype.",
             [("x", f"The tensor would be {D.name(target)}."), ("i", hint)],
+            dtype=D.name(target),
         )
 
 
