@@ -90,6 +90,12 @@ retried_bullet <- c(
   i = "torchbridge ran R's garbage collector ({.fn gc}) and emptied torch's cache, then tried once more."
 )
 
+# `lines` as cli "x" bullets (what was wrong), one per element.
+x_bullets <- function(lines) {
+  names(lines) <- rep("x", length(lines))
+  lines
+}
+
 cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixed = TRUE)
 
 rethrow_python <- function(e, call, info = python_error_info(), retried = FALSE) {

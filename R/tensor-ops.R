@@ -283,11 +283,9 @@ check_operands <- function(values, op, call) {
 operand_error <- function(values, op, call) {
   ok <- vapply(values, function(v) is_tensor(v) || is_r_number(v), TRUE)
   desc <- vapply(values, function(v) if (is_tensor(v)) tensor_desc(v) else obj_desc(v), "")
-  lines <- paste0("{.arg ", names(values), "} is ", cli_escape(desc), ".")
-  names(lines) <- rep("x", length(lines))
   tb_abort(c(
     "Can't apply {.code {op}} to {desc[!ok][1]}.",
-    lines,
+    x_bullets(paste0("{.arg ", names(values), "} is ", cli_escape(desc), ".")),
     i = "Tensors work with tensors and with R numeric, integer, logical or complex vectors and arrays."
   ), "type", call = call)
 }

@@ -208,11 +208,9 @@ data_frame_to_torch <- function(x, dtype, float_dtype, device, requires_grad, ca
   if (!all(ok)) {
     bad <- names(x)[!ok]
     kinds <- vapply(x[!ok], function(col) class(col)[1], "")
-    lines <- paste0("{.field ", cli_escape(bad), "} is ", kinds)
-    names(lines) <- rep("x", length(lines))
     tb_abort(c(
       "Can't convert a data frame with columns that are not numeric or logical.",
-      lines,
+      x_bullets(paste0("{.field ", cli_escape(bad), "} is ", kinds)),
       i = "Drop or convert them first (factors: {.code as.integer(col) - 1L})."
     ), "type", call = call)
   }

@@ -106,3 +106,11 @@ expect_still_working <- function() {
   expect_null(last_python_error())
   expect_identical(from_torch(as_torch(matrix(1:6, 2))), matrix(1:6, 2))
 }
+
+# `generic`'s method for `cls` must be torchbridge's own, registered with the
+# package that owns the generic (loaded here).
+expect_registered <- function(generic, package, cls = "torch.Tensor") {
+  loadNamespace(package)
+  method <- utils::getS3method(generic, cls, optional = TRUE, envir = asNamespace(package))
+  expect_identical(method, get(paste0(generic, ".", cls), envir = asNamespace("torchbridge")))
+}

@@ -3,9 +3,7 @@
 
 test_that("knit_print() is registered for tensors when knitr loads", {
   skip_if_not_installed("knitr")
-  loadNamespace("knitr")
-  method <- utils::getS3method("knit_print", "torch.Tensor", optional = TRUE, envir = asNamespace("knitr"))
-  expect_identical(method, torchbridge:::knit_print.torch.Tensor)
+  expect_registered("knit_print", "knitr")
 })
 
 test_that("knit_print() gives the header and, for 2-D, a table of the first rows and columns", {
@@ -163,11 +161,7 @@ fake_devices <- function() {
 
 test_that("knit_print() is registered for torch_devices() and torchbridge_sitrep() results", {
   skip_if_not_installed("knitr")
-  loadNamespace("knitr")
-  for (cls in c("torchbridge_devices", "torchbridge_sitrep")) {
-    method <- utils::getS3method("knit_print", cls, optional = TRUE, envir = asNamespace("knitr"))
-    expect_identical(method, get(paste0("knit_print.", cls), envir = asNamespace("torchbridge")))
-  }
+  for (cls in c("torchbridge_devices", "torchbridge_sitrep")) expect_registered("knit_print", "knitr", cls)
 })
 
 test_that("devices show as a table with the memory in GB", {

@@ -40,8 +40,7 @@ y_trans <- function(p) ggplot2::ggplot_build(p)$layout$panel_scales_y[[1]]$trans
 
 test_that("autoplot() for tensors is registered with ggplot2", {
   skip_if_not_installed("ggplot2")
-  method <- utils::getS3method("autoplot", "torch.Tensor", envir = asNamespace("ggplot2"))
-  expect_identical(method, torchbridge:::autoplot.torch.Tensor)
+  expect_registered("autoplot", "ggplot2")
 })
 
 test_that("the method is registered whether ggplot2 is loaded before or after torchbridge", {
