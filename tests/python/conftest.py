@@ -35,6 +35,7 @@ sys.path.insert(0, str(BUNDLED))
 import torch  # noqa: E402
 
 import torchbridge as tb  # noqa: E402
+from torchbridge._from_torch import plan as plan_of  # noqa: E402
 
 #: R's NA_real_: a NaN with payload 1954.
 NA_REAL_BITS = 0x7FF00000000007A2
@@ -261,7 +262,7 @@ def to_r(x: Any, int64: str = "integer", misalign: bool = False) -> RResult:
     ``misalign`` it starts at an address that is 8 mod 16, as R's complex
     vectors may.
     """
-    rtype, length, dims, warn, in_scratch = tb.plan(x, int64)
+    rtype, length, dims, warn, in_scratch = plan_of(x, int64)
     assert in_scratch is False  # no scratch buffer is registered in these tests
     assert isinstance(length, str) and length.isdigit(), length
     n = int(length)

@@ -14,6 +14,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._from_torch import plan as plan_of
 from torchbridge import _memory
 from torchbridge._errors import DeviceError, NoGPUError, TorchbridgeError, take_last_error
 from torchbridge._memory import blocks, column_major_strides
@@ -134,7 +135,7 @@ def test_scratch_results_from_cuda_in_pieces(rmem, fake, chunk):
     buf = (ctypes.c_uint8 * 4096)()
     tb.set_scratch(str(ctypes.addressof(buf)), "4096")
     try:
-        rtype, n, _, _, in_scratch = tb.plan(t)
+        rtype, n, _, _, in_scratch = plan_of(t)
     finally:
         tb.set_scratch("0", "0")
     assert len(fake.transfers) == math.ceil(400 / chunk)
@@ -305,7 +306,7 @@ def test_fill_keeps_the_plan_for_a_second_try_after_out_of_memory(rmem, monkeypa
     fake = install(monkeypatch, budget=4000 + 100)
     with fake:
         t = torch.arange(1000.0).to("cuda:0")  # 4000 bytes; staged as doubles, 8000
-        assert tb.plan(t)[:2] == ("double", "1000")
+        assert plan_of(t)[:2] == ("double", "1000")
         buf = (ctypes.c_double * 1000)()
         with pytest.raises(torch.OutOfMemoryError):
             tb.fill(str(ctypes.addressof(buf)))

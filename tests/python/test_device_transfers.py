@@ -20,6 +20,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._from_torch import plan as plan_of
 from conftest import desc
 from fake_devices import Transfer, install
 from torchbridge._memory import column_major_strides
@@ -177,7 +178,7 @@ def _check_from_device(fake, rmem, t, int64, scratch):
         buf = (ctypes.c_uint8 * 4096)()
         tb.set_scratch(str(ctypes.addressof(buf)), "4096")
         try:
-            rtype, n, dims, _, in_scratch = tb.plan(t, int64)
+            rtype, n, dims, _, in_scratch = plan_of(t, int64)
         finally:
             tb.set_scratch("0", "0")
         assert in_scratch

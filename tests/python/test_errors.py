@@ -6,6 +6,7 @@ import pytest
 import torch
 
 import torchbridge as tb
+from torchbridge._from_torch import plan as plan_of
 from torchbridge._errors import TorchbridgeError
 from torchbridge import _errors as E
 
@@ -83,7 +84,7 @@ def test_take_last_error_gives_a_plain_dict_once():
 
 def test_a_python_error_is_kind_torch_without_a_message():
     x = (ctypes.c_double * 1)()
-    tb.plan(torch.tensor([1.0]))
+    plan_of(torch.tensor([1.0]))
     tb.fill(str(ctypes.addressof(x)))  # uses the plan up
     with pytest.raises(RuntimeError):
         tb.fill(str(ctypes.addressof(x)))
@@ -115,9 +116,9 @@ def test_the_last_error_wins():
         (lambda: tb.from_columns([], [], "1", dtype="bad"), "dtype"),
         (lambda: tb.cast_tensor("not a tensor"), "type"),
         (lambda: tb.cast_tensor(torch.tensor([1.5]), "int64"), "dtype"),
-        (lambda: tb.plan([1]), "type"),
-        (lambda: tb.plan(torch.tensor([2**40])), "overflow"),
-        (lambda: tb.plan(torch.empty(1, device="meta")), "unsupported_tensor"),
+        (lambda: plan_of([1]), "type"),
+        (lambda: plan_of(torch.tensor([2**40])), "overflow"),
+        (lambda: plan_of(torch.empty(1, device="meta")), "unsupported_tensor"),
         (lambda: tb.unpack(object()), "type"),
         (lambda: tb.default_device(3), "device"),
     ],

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import torchbridge as tb
+from torchbridge._from_torch import plan as plan_of
 from torchbridge._errors import InputTypeError, SizeError, UnsupportedTensorError, ValueOverflowError
 
 INT64_HINT = ("i", 'Use `int64 = "double"` (exact up to 2^53) or `int64 = "bit64"` (bit64::integer64).')
@@ -108,7 +109,7 @@ def test_zero_size(rmem, shape, dtype):
 
 
 def test_fill_of_zero_length_takes_the_null_address():
-    assert tb.plan(torch.empty(0)) == ("double", "0", None, False, False)
+    assert plan_of(torch.empty(0)) == ("double", "0", None, False, False)
     assert tb.fill("0") is None
 
 
@@ -190,7 +191,7 @@ def test_complex_into_an_8_byte_aligned_r_vector(rmem):
 @pytest.mark.parametrize("dtype", [torch.int64, torch.uint32, torch.uint64])
 def test_wide_integers_beyond_r_integers_are_an_overflow(dtype):
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([1, 2**31], dtype=dtype))
+        plan_of(torch.tensor([1, 2**31], dtype=dtype))
     e = ei.value
     assert e.kind == "overflow"
     assert e.message == "Can't convert to R integer: a value is outside its range."
@@ -199,20 +200,20 @@ def test_wide_integers_beyond_r_integers_are_an_overflow(dtype):
 
 def test_int64_below_r_integers():
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([-(2**40), 3]))
+        plan_of(torch.tensor([-(2**40), 3]))
     assert ei.value.bullets == [("x", "Found -1099511627776; R integers hold -2147483647 to 2147483647."), INT64_HINT]
 
 
 def test_int64_minus_2_31_is_rs_na_and_refused():
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([0, -(2**31)]))
+        plan_of(torch.tensor([0, -(2**31)]))
     assert ei.value.bullets == [("x", "Found -2147483648; R integers hold -2147483647 to 2147483647."),
                                 NA_INT_HINT, INT64_HINT]
 
 
 def test_int32_minus_2_31_is_rs_na_and_refused():
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([-(2**31), 5], dtype=torch.int32), "bit64")
+        plan_of(torch.tensor([-(2**31), 5], dtype=torch.int32), "bit64")
     assert ei.value.bullets == [("x", "Found -2147483648; R integers hold -2147483647 to 2147483647."),
                                 NA_INT_HINT, ("i", "Cast the tensor to a float dtype first, e.g. `x$double()`.")]
 
@@ -240,7 +241,7 @@ def test_int64_as_bit64(rmem):
 
 def test_bit64_refuses_its_na():
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([5, -(2**63)]), "bit64")
+        plan_of(torch.tensor([5, -(2**63)]), "bit64")
     e = ei.value
     assert e.message == "Can't convert to R integer64: a value is outside its range."
     assert e.bullets == [
@@ -268,12 +269,12 @@ def test_uint64_modes(rmem):
     res = rmem.to_r(torch.tensor([2**63 - 1, 3], dtype=torch.uint64), "bit64")
     assert res.values == [2**63 - 1, 3]
     with pytest.raises(ValueOverflowError, match="^Can't convert to R integer64"):
-        tb.plan(torch.tensor([2**63], dtype=torch.uint64), "bit64")
+        plan_of(torch.tensor([2**63], dtype=torch.uint64), "bit64")
 
 
 def test_uint64_overflow_reports_the_value_found():
     with pytest.raises(ValueOverflowError) as ei:
-        tb.plan(torch.tensor([5, 2**63 + 7], dtype=torch.uint64), "bit64")
+        plan_of(torch.tensor([5, 2**63 + 7], dtype=torch.uint64), "bit64")
     assert ei.value.bullets[0] == (
         "x", "Found 9223372036854775815; R integer64s hold -9223372036854775807 to 9223372036854775807.")
 
@@ -289,7 +290,7 @@ def test_narrow_integers_need_no_mode(rmem):
 
 def test_sparse_coo():
     with pytest.raises(UnsupportedTensorError) as ei:
-        tb.plan(torch.eye(2).to_sparse())
+        plan_of(torch.eye(2).to_sparse())
     assert ei.value.kind == "unsupported_tensor"
     assert ei.value.message == "Can't convert a sparse_coo tensor to R."
     assert ei.value.bullets == [("i", "Make it dense first: `from_torch(x$to_dense())`.")]
@@ -298,7 +299,7 @@ def test_sparse_coo():
 @pytest.mark.filterwarnings("ignore:Sparse CSR tensor support is in beta state:UserWarning")
 def test_sparse_csr():
     with pytest.raises(UnsupportedTensorError) as ei:
-        tb.plan(torch.eye(2).to_sparse_csr())
+        plan_of(torch.eye(2).to_sparse_csr())
     assert ei.value.message == "Can't convert a sparse_csr tensor to R."
     assert "$to_dense()" in ei.value.bullets[0][1]
 
@@ -307,14 +308,14 @@ def test_sparse_csr():
 def test_quantized():
     q = torch.quantize_per_tensor(torch.tensor([1.0, 2.0]), 0.1, 0, torch.quint8)
     with pytest.raises(UnsupportedTensorError) as ei:
-        tb.plan(q)
+        plan_of(q)
     assert ei.value.message == "Can't convert a quantized tensor to R."
     assert ei.value.bullets == [("i", "Dequantize it first: `from_torch(x$dequantize())`.")]
 
 
 def test_meta():
     with pytest.raises(UnsupportedTensorError) as ei:
-        tb.plan(torch.empty(3, device="meta"))
+        plan_of(torch.empty(3, device="meta"))
     assert ei.value.message == "Can't convert a tensor on the meta device to R: it holds no data."
 
 
@@ -322,14 +323,14 @@ def test_meta():
 def test_nested():
     n = torch.nested.nested_tensor([torch.zeros(2), torch.zeros(3)])
     with pytest.raises(UnsupportedTensorError) as ei:
-        tb.plan(n)
+        plan_of(n)
     assert ei.value.message == "Can't convert a nested tensor to R."
     assert ei.value.bullets == [("i", "Convert its components: `from_torch(x$unbind())` gives a list.")]
 
 
 def test_unsupported_dtype():
     with pytest.raises(UnsupportedTensorError, match="^Can't convert a tensor of dtype float4_e2m1fn_x2 to R"):
-        tb.plan(torch.zeros(2, dtype=torch.uint8).view(torch.float4_e2m1fn_x2))
+        plan_of(torch.zeros(2, dtype=torch.uint8).view(torch.float4_e2m1fn_x2))
 
 
 @pytest.mark.parametrize("dtype", [torch.float8_e4m3fn, torch.float8_e4m3fnuz, torch.float8_e5m2,
@@ -343,7 +344,7 @@ def test_float8_becomes_double_exactly(rmem, dtype):
 @pytest.mark.parametrize("x, shown", [([1, 2], "list"), (3.5, "float"), (None, "NoneType")])
 def test_plan_refuses_non_tensors(x, shown):
     with pytest.raises(InputTypeError) as ei:
-        tb.plan(x)
+        plan_of(x)
     assert ei.value.kind == "type"
     assert ei.value.message == "`x` must be a torch tensor."
     assert ei.value.bullets == [("x", f"It is a Python {shown}.")]
@@ -352,19 +353,19 @@ def test_plan_refuses_non_tensors(x, shown):
 def test_a_dim_longer_than_r_allows():
     t = torch.zeros(1, 1).expand(2**31, 2)  # no memory behind it
     with pytest.raises(SizeError) as ei:
-        tb.plan(t)
+        plan_of(t)
     assert ei.value.kind == "size"
     assert ei.value.bullets == [("x", "Its shape is (2147483648, 2); R dims stop at 2147483647.")]
 
 
 def test_a_long_1d_tensor_is_a_long_vector():
     t = torch.zeros(1, dtype=torch.float64).expand(2**31)
-    assert tb.plan(t) == ("double", "2147483648", None, False, False)
+    assert plan_of(t) == ("double", "2147483648", None, False, False)
 
 
 def test_fill_without_plan():
     x = (ctypes.c_double * 1)()
-    tb.plan(torch.tensor([1.0]))
+    plan_of(torch.tensor([1.0]))
     tb.fill(str(ctypes.addressof(x)))
     assert x[0] == 1.0
     with pytest.raises(RuntimeError, match=r"^fill\(\) called without plan\(\)$"):
@@ -438,7 +439,7 @@ def test_from_cuda(rmem, make, int64):
 @pytest.mark.cuda
 def test_from_cuda_overflow():
     with pytest.raises(ValueOverflowError):
-        tb.plan(torch.tensor([2**31], device="cuda"))
+        plan_of(torch.tensor([2**31], device="cuda"))
 
 
 def test_small_results_go_through_the_scratch_buffer():
@@ -446,18 +447,18 @@ def test_small_results_go_through_the_scratch_buffer():
     tb.set_scratch(str(ctypes.addressof(scratch)), "64")
     try:
         x = torch.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], dtype=torch.float32)
-        assert tb.plan(x) == ("double", "6", [2, 3], False, True)
+        assert plan_of(x) == ("double", "6", [2, 3], False, True)
         got = struct.unpack("6d", bytes(scratch)[:48])
         assert got == (1.0, 4.0, 2.0, 5.0, 3.0, 6.0)  # column-major, as R stores it
         z = torch.tensor([1 + 2j, 3 - 4j], dtype=torch.complex64)
-        assert tb.plan(z)[4] is True
+        assert plan_of(z)[4] is True
         assert struct.unpack("4d", bytes(scratch)[:32]) == (1.0, 2.0, 3.0, -4.0)
         # Too big for the scratch buffer: fill() does the copy.
-        assert tb.plan(torch.zeros(9, dtype=torch.float64))[4] is False
-        assert tb.plan(torch.zeros(8, dtype=torch.float64))[4] is True
+        assert plan_of(torch.zeros(9, dtype=torch.float64))[4] is False
+        assert plan_of(torch.zeros(8, dtype=torch.float64))[4] is True
     finally:
         tb.set_scratch("0", "0")
-    assert tb.plan(torch.zeros(2))[4] is False
+    assert plan_of(torch.zeros(2))[4] is False
 
 
 def test_plan_text_is_plan_as_one_string():

@@ -34,11 +34,12 @@ SCRIPT = textwrap.dedent(
 
     builtins.__import__ = spy
     import torchbridge as tb
+    from torchbridge._from_torch import plan as plan_of
 
     NA = 0x7FF00000000007A2
 
     def to_r(t, ctype, n, int64="integer"):
-        plan = tb.plan(t, int64)
+        plan = plan_of(t, int64)
         out = (ctype * n)()
         tb.fill(str(ctypes.addressof(out)))
         return list(plan), bytes(out)

@@ -20,7 +20,7 @@ def test_public_names():
     assert tb.__all__ == sorted(tb.__all__)
     assert set(tb.__all__) == {
         "cast_tensor", "cuda_count", "default_device",
-        "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "plan", "plan_text",
+        "devices", "drop_plan", "fill", "from_columns", "from_r", "info", "plan_text",
         "plot_histogram", "plot_kind", "plot_reduce", "set_scratch", "take_last_error",
         "take_released", "unpack",
         # _devices: CUDA's memory and queue

@@ -16,7 +16,7 @@ to tensors (descriptors, scalars, recycling) in ``_r_values``.
 from ._devices import cuda_count, cuda_empty_cache, cuda_memory_stats, cuda_synchronize, default_device, devices
 from ._errors import take_last_error
 from ._from_python import from_python, plain_kind, unpack
-from ._from_torch import drop_plan, fill, plan, plan_text, set_scratch
+from ._from_torch import drop_plan, fill, plan_text, set_scratch
 from ._info import info
 from ._memory import take_released
 from ._tensor_index import assign, subset
@@ -71,7 +71,6 @@ __all__ = [
     "pack_tensor",
     "permute",
     "plain_kind",
-    "plan",
     "plan_text",
     "plot_histogram",
     "plot_kind",
