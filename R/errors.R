@@ -101,18 +101,14 @@ cli_escape <- function(x) gsub("}", "}}", gsub("{", "{{", x, fixed = TRUE), fixe
 rethrow_python <- function(e, call, info = python_error_info(), retried = FALSE) {
   if (grepl("object is from previous session", conditionMessage(e), fixed = TRUE)) stale_abort(call)
   extra <- if (retried) retried_bullet
-  if (is.null(info)) {
-    first <- strsplit(conditionMessage(e), "\n", fixed = TRUE)[[1]][1]
-    tb_abort(
-      c("torch raised an error.", x = cli_escape(first), extra),
-      "torch", call = call, parent = e
-    )
-  }
   if (is.null(info$message)) {
-    first <- strsplit(info$python, "\n", fixed = TRUE)[[1]][1]
+    # Python's first_line() of an exception it recorded; reticulate's message
+    # ("Type: text" and a traceback) for one it did not.
+    first <- info$first %||% strsplit(conditionMessage(e), "\n", fixed = TRUE)[[1]][1]
     tb_abort(
       c("torch raised an error.", x = cli_escape(first), extra),
-      info$kind, call = call, parent = python_condition(info$python)
+      info$kind %||% "torch", call = call,
+      parent = if (is.null(info)) e else python_condition(info$python)
     )
   }
   bullets <- vapply(info$bullets, function(b) cli_escape(b[[2]]), "")

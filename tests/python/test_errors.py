@@ -44,6 +44,17 @@ def test_message_and_bullets():
     assert plain.bullets == [] and str(plain) == "Just this."
 
 
+def test_the_first_line_is_the_type_and_the_first_line_of_the_message():
+    @E.record
+    def failing(text):
+        raise RuntimeError(text)
+
+    for text, first in [("two\nlines", "RuntimeError: two"), ("", "RuntimeError"), ("  padded \n", "RuntimeError: padded")]:
+        with pytest.raises(RuntimeError):
+            failing(text)
+        assert tb.take_last_error()["first"] == first
+
+
 def test_data_fields_are_kept_without_none_and_checked():
     e = E.ValueOverflowError("m", dtype="int32", value=3e9, path=None)
     assert e.data == {"dtype": "int32", "value": 3e9}
@@ -77,6 +88,7 @@ def test_take_last_error_gives_a_plain_dict_once():
             ["i", 'The other names torch defines, such as "short", "int", "cfloat" and "cdouble", work too.'],
         ],
         "python": "DtypeError: `dtype` must be a torch dtype or the name of one.",
+        "first": "DtypeError: `dtype` must be a torch dtype or the name of one.",
         "data": {"dtype": "nope"},
     }
     assert tb.take_last_error() is None  # taken: forgotten
@@ -93,6 +105,7 @@ def test_a_python_error_is_kind_torch_without_a_message():
         "message": None,
         "bullets": [],
         "python": "RuntimeError: fill() called without plan()",
+        "first": "RuntimeError: fill() called without plan()",
         "data": {},
     }
 
@@ -152,7 +165,7 @@ def test_record_re_raises_the_same_exception_and_keeps_the_name():
     assert ei.value is boom
     assert working(1, b=3) == 4
     assert tb.take_last_error() == {"kind": "torch", "message": None, "bullets": [], "python": "ValueError: boom",
-                                    "data": {}}
+                                    "first": "ValueError: boom", "data": {}}
 
 
 def test_a_success_records_nothing():

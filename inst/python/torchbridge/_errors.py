@@ -187,6 +187,7 @@ def _describe(e: BaseException) -> Dict[str, Any]:
         "message": message,
         "bullets": [[b, t] for b, t in bullets],
         "python": f"{type(e).__name__}: {text}",
+        "first": type(e).__name__ + (f": {first_line(e)}" if str(e).strip() else ""),
         "data": dict(data),
     }
 
