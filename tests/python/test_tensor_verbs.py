@@ -276,3 +276,36 @@ def test_slogdet_gives_sign_one_for_singular_matrices():
     assert tb.slogdet(torch.zeros(0, 0)).tolist() == [1.0, 0.0]
     with pytest.raises(DtypeError):
         tb.slogdet(torch.ones(1, 1, dtype=torch.complex64))
+
+
+# --- order statistics by selection ---------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.float16, torch.bfloat16, torch.int64,
+                                   torch.int8, torch.uint8, torch.bool])
+def test_sorted_at_selects_what_a_full_sort_gives(dtype):
+    from torchbridge._tensor_stats import _select, sorted_at
+
+    g = torch.Generator().manual_seed(3)
+    n = (1 << 16) + 17
+    flat = (torch.randn(n, generator=g) * 50).to(dtype) if dtype.is_floating_point or dtype == torch.bool \
+        else torch.randint(-100, 100, (n,), generator=g).to(dtype)
+    positions = [0, 1, n // 4, n // 2, n // 2 + 1, n - 2, n - 1, n // 2, 7]
+    want = torch.sort(flat.to(torch.uint8) if dtype == torch.bool else flat).values[positions].to(dtype)
+    got = sorted_at(flat, positions)
+    assert got.dtype == dtype and torch.equal(got, want)
+    key = flat.to(torch.uint8) if dtype == torch.bool else flat
+    assert _select(key, positions) is not None  # the selection ran, not the fallback
+
+
+def test_sorted_at_falls_back_to_sorting_when_the_sample_misleads():
+    from torchbridge._tensor_stats import _SAMPLE, _select, sorted_at
+
+    n = 1 << 17
+    step = n // _SAMPLE
+    flat = torch.linspace(1, 2, n, dtype=torch.float64)
+    flat[::step] = 0.0  # every sampled value is 0: no bracket can hold the middle
+    positions = [n // 2, n // 2 + 1]
+    assert _select(flat, positions) is None
+    assert torch.equal(sorted_at(flat, positions), torch.sort(flat).values[positions])
+

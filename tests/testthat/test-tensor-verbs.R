@@ -308,6 +308,35 @@ test_that("quantile() matches R for all nine types", {
   }
 })
 
+test_that("quantile() and median() of large tensors (selected, not sorted whole) match R", {
+  skip_if_no_torch()
+  set.seed(8)
+  n <- 70001 # above the size where the CPU selects instead of sorting
+  fooled <- c(rep(0, 9), runif(n - 9, 1, 2)) # a strided sample sees only the zeros
+  fooled[seq(1, n, by = 4)] <- 0
+  for (dt in verb_dtypes) {
+    inputs <- list(ties = verb_values(dt, n), odd = verb_values(dt, n - 1))
+    if (dt %in% c("float32", "float64")) {
+      inputs$spread <- c(rnorm(n - 2), NA, NaN)
+      inputs$fooled <- fooled
+      inputs$sorted <- sort(rnorm(n))
+    }
+    if (dt == "int64") inputs$spread <- sample(-1e6:1e6, n, replace = TRUE)
+    for (what in names(inputs)) {
+      x <- as_torch(inputs[[what]], dtype = dt)
+      xr <- from_torch(x)
+      for (type in 1:9) {
+        for (p in list(seq(0, 1, 0.25), c(0.001, 0.5, 0.999, 0.4999))) {
+          expect_exact(quantile(x, p, type = type, na.rm = TRUE), quantile(xr, p, type = type, na.rm = TRUE),
+                       info = paste(dt, what, type))
+        }
+      }
+      want <- median(xr, na.rm = TRUE)
+      expect_identical(as.vector(from_torch(median(x, na.rm = TRUE))), as.vector(want), info = paste(dt, what))
+    }
+  }
+})
+
 test_that("median() and diff() match R", {
   skip_if_no_torch()
   set.seed(7)

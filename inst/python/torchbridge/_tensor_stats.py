@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import sys
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import torch
 
@@ -40,6 +40,66 @@ def _real(x: torch.Tensor, fun: str) -> torch.Tensor:
 def _work(t: torch.Tensor) -> torch.Tensor:
     """``t`` in R's double (float32 on MPS, which has no float64)."""
     return t.to(torch.float32 if t.device.type == "mps" else torch.float64)
+
+
+# --- order statistics: the sorted values at a few positions ------------------------
+
+#: Below this many values (or off the CPU, where sorting is fast), sort them all.
+_SELECT_MIN = 1 << 16
+#: How many values the sample that brackets each position takes.
+_SAMPLE = 1 << 14
+
+
+def sorted_at(flat: torch.Tensor, positions: List[int]) -> torch.Tensor:
+    """The values of ``sort(flat)`` at 0-based ``positions`` (any order,
+    repeats allowed), in ``flat``'s dtype; ``flat`` is 1-D with no NaN.
+
+    What R's quantile() and median() do with a partial sort: on the CPU, a
+    large ``flat`` is not sorted whole. The sorted values of a strided
+    sample bracket each position; one pass counts the values below the
+    bracket and picks those inside it, and only those are sorted. A bracket
+    that misses its position (data that fool the sample) falls back to a
+    full sort, so the answer is always the sorted values'.
+    """
+    key = flat.to(torch.uint8) if flat.dtype == torch.bool else flat
+    n = key.numel()
+    out = None
+    if n >= _SELECT_MIN and key.device.type == "cpu":
+        out = _select(key, positions)
+    if out is None:
+        out = torch.sort(key).values[torch.tensor(positions, dtype=torch.long, device=key.device)]
+    return out.to(flat.dtype)
+
+
+def _select(key: torch.Tensor, positions: List[int]) -> Optional[torch.Tensor]:
+    n = key.numel()
+    step = n // _SAMPLE
+    sample = torch.sort(key[::step]).values
+    m = sample.numel()
+    margin = 2 * math.isqrt(m) + 2  # 4 standard deviations of a sample rank
+    wanted = sorted(set(positions))
+    found = {}
+    group: List[int] = []
+    for p in wanted + [None]:  # runs of nearby positions share a bracket
+        if p is not None and (not group or p - group[-1] <= step):
+            group.append(p)
+            continue
+        lo_q, hi_q = group[0] * m // n - margin, group[-1] * m // n + margin
+        if lo_q < 0 and hi_q >= m:
+            return None
+        below_lo = key < sample[lo_q] if lo_q >= 0 else None
+        below = int(torch.count_nonzero(below_lo)) if below_lo is not None else 0
+        inside = key <= sample[hi_q] if hi_q < m else torch.ones_like(key, dtype=torch.bool)
+        if below_lo is not None:
+            inside &= ~below_lo
+        values = key[inside]
+        if not (below <= group[0] and group[-1] < below + values.numel()):
+            return None
+        ranked = torch.sort(values).values
+        for q in group:
+            found[q] = ranked[q - below]
+        group = [p] if p is not None else []
+    return torch.stack([found[p] for p in positions])
 
 
 # --- quantile() ------------------------------------------------------------------
@@ -76,32 +136,31 @@ def _plan(n: int, probs: List[float], type_: int) -> Tuple[List[int], List[float
     return js, hs
 
 
-def _type7(s: torch.Tensor, n: int, probs: List[float]) -> torch.Tensor:
+def _type7(flat: torch.Tensor, n: int, probs: List[float]) -> torch.Tensor:
     index = [1 + max(n - 1, 0) * p for p in probs]
     lo = [math.floor(i) for i in index]
     hi = [math.ceil(i) for i in index]
-    dev = s.device
-    w = _work(s)
-    qs = w[torch.tensor([k - 1 for k in lo], device=dev)]
-    xhi = w[torch.tensor([k - 1 for k in hi], device=dev)]
+    dev = flat.device
+    w = _work(sorted_at(flat, [k - 1 for k in lo + hi]))
+    qs, xhi = w[:len(lo)], w[len(lo):]
     h = torch.tensor([i - k for i, k in zip(index, lo)], dtype=w.dtype, device=dev)
     up = torch.tensor([i > k for i, k in zip(index, lo)], device=dev) & (xhi != qs)
     return torch.where(up, (1 - h) * qs + h * xhi, qs)
 
 
-def _discrete(s: torch.Tensor, n: int, probs: List[float], type_: int) -> torch.Tensor:
+def _discrete(flat: torch.Tensor, n: int, probs: List[float], type_: int) -> torch.Tensor:
     js, hs = _plan(n, probs, type_)
-    dev = s.device
-    padded = torch.cat([s[:1], s[:1], s, s[-1:], s[-1:]])
-    j = torch.tensor(js, device=dev)
-    lo, hi = padded[j], padded[j + 1]
+    dev = flat.device
+    # j indexes R's padded c(x[1], x[1], x, x[n], x[n]): sorted position j - 2
+    at = sorted_at(flat, [min(max(k - 2, 0), n - 1) for k in js + [j + 1 for j in js]])
+    lo, hi = at[:len(js)], at[len(js):]
     h = torch.tensor(hs, dtype=torch.float64, device=dev)
     qs = torch.where(h == 1, hi, lo)
     other = (h > 0) & (h < 1) & (lo != hi)
     if not bool(other.any()):
         return qs  # R keeps an integer or logical type
-    w = _work(padded)
-    wlo, whi, h = w[j], w[j + 1], h.to(w.dtype)
+    wlo, whi = _work(lo), _work(hi)
+    h = h.to(wlo.dtype)
     return torch.where(other, (1 - h) * wlo + h * whi, _work(qs))
 
 
@@ -129,16 +188,14 @@ def quantiles(x: torch.Tensor, probs: List[float], type_: int = 7, na_rm: bool =
                     )
                 flat = flat[~nan]
         n = flat.numel()
-        key = flat.to(torch.uint8) if flat.dtype == torch.bool else flat
-        s = torch.sort(key).values.to(flat.dtype)
         if n == 0 or not probs:
             # R's side turns no values into NA of this type, which R makes
             # double where a weight is strictly between 0 and 1
             weights = _plan(n, probs, type_)[1] if type_ != 7 else [0.5]
-            return _work(s[:0]) if any(0 < h < 1 for h in weights) else s[:0]
+            return _work(flat[:0]) if any(0 < h < 1 for h in weights) else flat[:0]
         if type_ == 7:
-            return _type7(s, n, probs)
-        return _discrete(s, n, probs, type_)
+            return _type7(flat, n, probs)
+        return _discrete(flat, n, probs, type_)
     except RuntimeError as e:
         raise torch_failure(e, "compute `quantile()`", _x_bullet(x)) from None
 
@@ -162,12 +219,11 @@ def median(x: torch.Tensor, na_rm: bool = False) -> torch.Tensor:
     n = flat.numel()
     if n == 0:
         return _na_scalar(flat, x)
-    key = flat.to(torch.uint8) if flat.dtype == torch.bool else flat
-    s = torch.sort(key).values.to(flat.dtype)
     half = (n + 1) // 2
     if n % 2 == 1:
-        return s[half - 1].clone()
-    a, b = _work(s[half - 1]), _work(s[half])
+        return sorted_at(flat, [half - 1])[0].clone()
+    ab = _work(sorted_at(flat, [half - 1, half]))
+    a, b = ab[0], ab[1]
     mid = (a + b) / 2
     if not bool(torch.isfinite(mid)) and bool(torch.isfinite(a) & torch.isfinite(b)):
         mid = a / 2 + b / 2  # a + b beyond the range; R sums in long double
