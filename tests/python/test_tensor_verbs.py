@@ -299,13 +299,27 @@ def test_sorted_at_selects_what_a_full_sort_gives(dtype):
 
 
 def test_sorted_at_falls_back_to_sorting_when_the_sample_misleads():
-    from torchbridge._tensor_stats import _SAMPLE, _select, sorted_at
+    from torchbridge._tensor_stats import _select, sample_step, sorted_at
 
     n = 1 << 17
-    step = n // _SAMPLE
+    step = sample_step(n)
     flat = torch.linspace(1, 2, n, dtype=torch.float64)
     flat[::step] = 0.0  # every sampled value is 0: no bracket can hold the middle
     positions = [n // 2, n // 2 + 1]
     assert _select(flat, positions) is None
     assert torch.equal(sorted_at(flat, positions), torch.sort(flat).values[positions])
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+@pytest.mark.parametrize("decreasing", [False, True])
+def test_floats_sort_through_an_integer_key_stably(dtype, decreasing):
+    from torchbridge._tensor_verbs import sort_stable
+
+    g = torch.Generator().manual_seed(1)
+    v = (torch.randn(10000, generator=g) * 1000).to(dtype)
+    v[::7], v[::11], v[::13], v[::17] = 0.0, -0.0, math.inf, -math.inf
+    got = sort_stable(v, decreasing)
+    assert torch.equal(got, torch.sort(v, descending=decreasing, stable=True).values)
+    # -0 and 0 tie: the zeros keep their signs in the order they had
+    assert torch.equal(torch.signbit(got[got == 0]), torch.signbit(v[v == 0]))
 

@@ -69,6 +69,20 @@ test_that("sort() matches R for every dtype, direction and na.last", {
   })
 })
 
+test_that("sort() keeps -0 and 0 in their order, as R's stable sort does", {
+  skip_if_no_torch()
+  z <- c(0, -0, -1, -0, 0, 2, Inf, -Inf, NA)
+  for (dt in c("float32", "float64")) {
+    for (dec in c(FALSE, TRUE)) {
+      got <- from_torch(sort(as_torch(z, dtype = dt), decreasing = dec, na.last = TRUE))
+      expect_identical(1 / got, 1 / sort(z, decreasing = dec, na.last = TRUE), info = paste(dt, dec))
+    }
+  }
+  set.seed(9)
+  big <- sample(c(rnorm(5e4), rep(c(0, -0), 100)))
+  expect_identical(1 / from_torch(sort(as_torch(big, dtype = "float64"))), 1 / sort(big))
+})
+
 test_that("sort() keeps the tensor's device and leaks no Python warning", {
   skip_if_no_torch()
   x <- as_torch(matrix(c(3, 1, NA, 2), 2), dtype = "float64")

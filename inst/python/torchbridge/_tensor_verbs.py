@@ -73,13 +73,36 @@ def sort_values(x: torch.Tensor, decreasing: bool = False, na_last: str = "remov
         if not flat.is_floating_point():
             return torch.sort(flat, descending=decreasing, stable=True).values
         nan = torch.isnan(flat)
-        body = torch.sort(flat[~nan], descending=decreasing, stable=True).values
+        body = sort_stable(flat[~nan], decreasing)
     except RuntimeError as e:
         raise torch_failure(e, "sort", _x_bullet(x), "Can't sort a tensor of this dtype.") from None
     if na_last == "remove":
         return body
     nas = flat[nan]
     return torch.cat([body, nas] if na_last == "last" else [nas, body])
+
+
+#: The integer dtype of each float's width, for the sort key below.
+_SAME_WIDTH_INT = {torch.float16: torch.int16, torch.bfloat16: torch.int16, torch.float32: torch.int32,
+                   torch.float64: torch.int64}
+
+
+def sort_stable(v: torch.Tensor, decreasing: bool = False) -> torch.Tensor:
+    """The values of a stable sort of ``v`` (floats without NaN). On the
+    CPU, torch sorts integers by radix, 3-4 times as fast as floats, so a
+    float sort goes through an integer key with the floats' order (the
+    bits, with the other bits of negative numbers flipped); -0 and 0 get
+    one key, so they tie and keep their order, as in R."""
+    int_dtype = _SAME_WIDTH_INT.get(v.dtype)
+    if int_dtype is None or v.device.type != "cpu":
+        return torch.sort(v, descending=decreasing, stable=True).values
+    info = torch.iinfo(int_dtype)
+    bits = v.view(int_dtype)
+    key = bits ^ ((bits >> (info.bits - 1)) & info.max)
+    key = torch.where(bits == info.min, 0, key)  # -0 (only the sign bit) ties with 0
+    if decreasing:
+        key = ~key  # reverses the order; ties keep theirs
+    return v[torch.sort(key, stable=True).indices]
 
 
 @record
