@@ -40,7 +40,11 @@
 #'   error: no method can intercept that.
 #' * **NaN.** Comparisons with NaN are `FALSE` (`!=` is `TRUE`) and NaN
 #'   counts as `TRUE` in `& | !`, as in torch, where R gives `NA`: a bool
-#'   tensor has no NA. Arithmetic carries NaN as R does.
+#'   tensor has no NA. Arithmetic carries NaN as R does. Where both
+#'   operands are missing (`NaN - NA`), which of the two the result is
+#'   (`NA` or `NaN`) is up to the processor, as R's documentation says of
+#'   R itself ([NA]): on x86 R keeps the first operand's and torch the
+#'   second's; `is.na()` is `TRUE` either way.
 #' * **`%%` and `%/%`** follow R: the remainder has the sign of the divisor
 #'   and `%/%` rounds down. An integer division by zero, which R answers
 #'   with `NA`, is a `torchbridge_error_na` (integer tensors have no NA);
