@@ -68,8 +68,12 @@
 #'   for other `digits` R's own algorithm (R >= 4.0.0) is used, which picks
 #'   the closer of the two candidates as doubles and differs from torch's
 #'   `round(decimals =)` (`round(0.15, 1)` is 0.1 in R). It is computed in
-#'   float64 (float32 on MPS) and cast back to the tensor's dtype. `signif()`
-#'   likewise follows R's algorithm.
+#'   float64, as R computes it, and cast back to the tensor's dtype.
+#'   `signif()` likewise follows R's algorithm. Both work on a quarter of a
+#'   million elements at a time, so their extra memory is the result and a
+#'   few MB. MPS has no float64 and float32 gets these wrong (NaN for
+#'   `signif(1.23e-35, 6)`, 9e37 for `signif(9.99e37, 1)`), so on MPS the
+#'   values go to the CPU and back, a piece at a time.
 #' * Functions with fractional results (`sqrt()`, `exp()`, `log()`, the
 #'   trigonometric and hyperbolic functions, `gamma()`...) give the default
 #'   float dtype for integer and bool tensors, as R gives doubles.

@@ -338,4 +338,8 @@ def install(monkeypatch: Any, cuda: int = 2, mps: bool = True, budget: Optional[
     monkeypatch.setattr(torch.mps, "recommended_max_memory", lambda: total_memory, raising=False)
     monkeypatch.setattr(torch.version, "cuda", None if hip else "12.6")
     monkeypatch.setattr(torch.version, "hip", hip, raising=False)
+    # torchbridge's tables kept per device would hold tensors of an earlier
+    # model's devices, which this one sees as CPU tensors
+    from torchbridge import _r_math
+    monkeypatch.setattr(_r_math, "_POW10", {})
     return fake

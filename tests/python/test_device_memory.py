@@ -317,3 +317,58 @@ def test_fill_keeps_the_plan_for_a_second_try_after_out_of_memory(rmem, monkeypa
         with pytest.raises(RuntimeError, match="without plan"):
             tb.fill(str(ctypes.addressof(buf)))  # done: the plan is gone
         take_last_error()
+
+
+# --- work with many temporaries: round(), signif(), summary(), the histogram -------------
+
+
+def _extra(fake, f, dev="cuda:0"):
+    before = fake.live.get(dev, 0)
+    fake.clear()
+    out = f()
+    return out, fake.peak[dev] - before
+
+
+@pytest.mark.parametrize("op, digits", [("round", 2.0), ("round", -1.0), ("signif", 3.0)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64, torch.complex64])
+def test_round_and_signif_work_a_piece_at_a_time(fake, monkeypatch, op, digits, dtype):
+    g = torch.Generator().manual_seed(2)
+    cpu = (torch.randn(20000, generator=g) * 1000).to(dtype)
+    want = tb.math_op(op, cpu, digits)  # one piece: the whole tensor
+    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    x = cpu.to("cuda:0")
+    got, extra = _extra(fake, lambda: tb.math_op(op, x, digits))
+    assert got.device == x.device and got.dtype == want.dtype and torch.equal(got.cpu(), want)
+    # the result, and a piece's temporaries (a dozen float64s of it), not ~30 times x
+    assert extra <= got.numel() * got.element_size() + 40 * 1000 * 16
+
+
+def test_round_and_signif_on_mps_give_what_r_s_doubles_give(fake):
+    # float32 arithmetic would give NaN for the tiny values, 9e37 for signif(9.99e37, 1)
+    x = torch.tensor([1.23e-35, 1e-40, 3.3e38, 1.7e36, 123.456, -2.5e-38, 9.99e37, 0.5, 2.5, -0.0])
+    for op, digits in [("signif", 1.0), ("signif", 6.0), ("round", 10.0), ("round", 40.0), ("round", -37.0)]:
+        want = tb.math_op(op, x.double(), digits).float()
+        got = tb.math_op(op, x.to("mps"), digits)
+        assert got.device.type == "mps" and torch.equal(got.cpu(), want), (op, digits)
+        assert not bool(torch.isnan(got.cpu()).any())
+
+
+def test_summary_takes_one_float64_copy_and_one_temporary(fake):
+    x = (torch.arange(20000, dtype=torch.float32) / 7).to("cuda:0")
+    x[5] = math.nan
+    got, extra = _extra(fake, lambda: tb.summarize(x))
+    want = tb.summarize(x.cpu())
+    assert {k: got[k] for k in ("min", "max", "mean", "sd", "nan")} == \
+        {k: want[k] for k in ("min", "max", "mean", "sd", "nan")}
+    assert extra <= x.numel() * (8 + 8 + 1) + 64  # was 8 times x's float32 bytes
+
+
+def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
+    g = torch.Generator().manual_seed(4)
+    cpu = torch.randn(20000, generator=g)
+    want = tb.plot_histogram(cpu, 30)
+    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    x = cpu.to("cuda:0")
+    got, extra = _extra(fake, lambda: tb.plot_histogram(x, 30))
+    assert torch.equal(got["counts"].cpu(), want["counts"]) and (got["lo"], got["hi"]) == (want["lo"], want["hi"])
+    assert extra <= 30 * 8 + 1000 * (4 + 8) + 2 * x.numel() + 64  # bins, a piece, the finite test (bytes)

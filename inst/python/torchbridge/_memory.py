@@ -46,6 +46,11 @@ def column_major_strides(shape: Sequence[int]) -> Tuple[int, ...]:
 #: Tests lower it.
 CHUNK_BYTES = 256 * 2**20
 
+#: How many elements work that needs several temporaries the size of its
+#: input (round(), signif(), autoplot()'s histogram) handles at a time, so
+#: that its extra device memory is bounded. Tests lower it.
+WORK_PIECE = 1 << 18
+
 
 def blocks(shape: Sequence[int], itemsize: int, chunk_bytes: int) -> Iterator[Tuple[tuple, List[int], int]]:
     """Split a column-major array of ``shape`` into pieces that are each one

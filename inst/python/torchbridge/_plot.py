@@ -27,6 +27,7 @@ from typing import Any, Dict, Tuple
 import torch
 import torch.nn.functional as F
 
+from . import _memory
 from ._errors import ArgError, PlotError, record
 from ._from_torch import check_storage
 
@@ -403,7 +404,11 @@ def plot_histogram(x: Any, bins: Any = 30) -> Dict[str, Any]:
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
         # bin i holds [lo + i * width, lo + (i + 1) * width), the last one also hi;
-        # counted as int64, exact at any size (histc counts in the input's float dtype)
-        index = vals.sub(lo).mul(bins / (hi - lo)).floor_().clamp_(0, bins - 1).to(torch.int64)
-        counts = torch.bincount(index, minlength=bins)
+        # counted as int64, exact at any size (histc counts in the input's float
+        # dtype), a piece at a time: a piece's bin numbers, not the tensor's
+        counts = torch.zeros(bins, dtype=torch.int64, device=vals.device)
+        piece = _memory.WORK_PIECE
+        for a in range(0, vals.numel(), piece):
+            index = vals[a:a + piece].sub(lo).mul_(bins / (hi - lo)).floor_().clamp_(0, bins - 1).to(torch.int64)
+            counts += torch.bincount(index, minlength=bins)
     return {"counts": counts, "lo": lo, "hi": hi}

@@ -10,6 +10,7 @@ from typing import Any, Dict, Tuple
 
 import torch
 
+from . import _memory
 from ._r_values import column_major_flat
 from ._tensor_na import fill_after_first_nan
 
@@ -45,6 +46,30 @@ def _pow10_table(dev: torch.device, dtype: torch.dtype) -> torch.Tensor:
     if key not in _POW10:
         _POW10[key] = torch.tensor([_r_pow_di(10.0, k) for k in range(331)], dtype=dtype, device=dev)
     return _POW10[key]
+
+
+def in_pieces(fun, t: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """``fun(t)`` as ``dtype`` on ``t``'s device, for an elementwise ``fun``
+    with many temporaries (round() and signif() have a dozen the size of
+    their input): one result, filled ``_memory.WORK_PIECE`` elements of
+    ``t`` at a time (contiguous, of ``t``'s shape), so the extra device
+    memory is the result and one piece's temporaries."""
+    n = t.numel()
+    piece = _memory.WORK_PIECE
+    if n <= piece:
+        return fun(t).to(t.device, dtype)
+    src = t.reshape(-1)  # a view of a contiguous tensor
+    out = torch.empty(n, dtype=dtype, device=t.device)
+    for a in range(0, n, piece):
+        out[a:a + piece].copy_(fun(src[a:a + piece]))  # across devices too
+    return out.view(t.shape)
+
+
+def r_double(t: torch.Tensor) -> torch.Tensor:
+    """``t`` as R's double, where R's round() and signif() compute: float64
+    on ``t``'s device, on the CPU for MPS, which has no float64 (float32
+    scaling by powers of ten rounds wrongly and overflows)."""
+    return t.to("cpu" if t.device.type == "mps" else t.device, torch.float64)
 
 
 def work_float(t: torch.Tensor) -> torch.Tensor:

@@ -20,6 +20,8 @@ from ._r_math import (
     r_digamma,
     fprec,
     fround,
+    in_pieces,
+    r_double,
     r_gamma,
     r_sign,
     sinpi,
@@ -94,10 +96,12 @@ def _round_like_r(t: torch.Tensor, digits: float, fun) -> torch.Tensor:
     if D.kind(t.dtype) == "int":
         if fun is fround and digits >= 0:
             return t.clone()
-        return checked_cast(fun(work_float(t), digits).round(), t.dtype)
+        return checked_cast(in_pieces(lambda p: fun(r_double(p), digits).round(), t, work_float(t[:0]).dtype),
+                            t.dtype)
     if t.is_complex():
-        return torch.complex(fun(work_float(t.real), digits), fun(work_float(t.imag), digits)).to(t.dtype)
-    return fun(work_float(t), digits).to(t.dtype)
+        return in_pieces(lambda p: torch.complex(fun(r_double(p.real), digits), fun(r_double(p.imag), digits)),
+                         t, t.dtype)
+    return in_pieces(lambda p: fun(r_double(p), digits), t, t.dtype)
 
 
 @record

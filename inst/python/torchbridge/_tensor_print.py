@@ -133,18 +133,22 @@ def summarize(x: torch.Tensor) -> Dict[str, Any]:
             "Can't summarise complex numbers: they have no order.",
             [("x", f"`object` is {describe_tensor(x)}."), ("i", "Summarise `Mod(x)`, `Re(x)` or `Im(x)` instead.")],
         )
+    # One float64 copy (none for float64 tensors) and one temporary of its
+    # size at a time: the device's memory, not a multiple of the tensor.
     t = work_float(x.detach())
     ok = ~torch.isnan(t)
     n = ok.sum()
-    zero = torch.zeros_like(t)
     if t.numel():
-        lo = torch.where(ok, t, torch.full_like(t, math.inf)).amin()
-        hi = torch.where(ok, t, torch.full_like(t, -math.inf)).amax()
+        lo = torch.where(ok, t, math.inf).amin()
+        hi = torch.where(ok, t, -math.inf).amax()
     else:
         lo = hi = torch.full((), math.nan, dtype=t.dtype, device=t.device)
+    del ok
     nf = n.to(t.dtype)
-    avg = torch.where(ok, t, zero).sum() / nf
-    var = torch.where(ok, (t - avg) ** 2, zero).sum() / (nf - 1)
+    avg = torch.nansum(t) / nf
+    dev = t - avg
+    var = torch.nansum(dev.square_()) / (nf - 1)
+    del dev
     stats = torch.stack([lo, hi, avg, var.sqrt(), nf]).cpu().tolist()
     lo_v, hi_v, avg_v, sd_v, n_v = stats
     n_ok = int(n_v)
