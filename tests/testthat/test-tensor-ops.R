@@ -459,3 +459,14 @@ test_that("a classed R object next to a tensor: our classed error on R >= 4.3, R
     expect_true(torchbridge:::choose_ops_method(t, factor("a"), NULL, NULL, NULL, FALSE))
   }
 })
+
+test_that("round() and signif() of tensors larger than a piece give R's values and shape", {
+  skip_if_no_torch()
+  set.seed(10)
+  m <- matrix(runif(3e5, -1e4, 1e4), 600) # 300,000 elements: two pieces and a part
+  m[c(7, 99)] <- c(NA, 0.15)
+  t <- as_torch(m, dtype = "float64")
+  expect_exact(from_torch(round(t, 1)), round(m, 1))
+  expect_exact(from_torch(signif(t, 3)), signif(m, 3))
+  expect_exact(from_torch(round(t$t(), 2)), round(t(m), 2)) # a transposed view
+})
