@@ -372,3 +372,27 @@ def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
     got, extra = _extra(fake, lambda: tb.plot_histogram(x, 30))
     assert torch.equal(got["counts"].cpu(), want["counts"]) and (got["lo"], got["hi"]) == (want["lo"], want["hi"])
     assert extra <= 30 * 8 + 1000 * (4 + 8) + 2 * x.numel() + 64  # bins, a piece, the finite test (bytes)
+
+
+@pytest.mark.parametrize("rtype, values, target", [("double", [0.5, None, 2.0, -1.0] * 25, "float64"),
+                                                   ("integer", list(range(100)), "int32"),
+                                                   ("raw", list(range(100)), "uint8")])
+def test_a_vector_already_in_its_dtype_is_the_transfer_itself(rmem, fake, rtype, values, target):
+    x = rmem.vector(rtype, values)
+    before = fake.live.get("cuda:0", 0)
+    fake.clear()
+    t = x.from_r(dtype=target, device="cuda:0")
+    h2d = [tr for tr in fake.transfers if tr.shape != ()]
+    assert len(h2d) == 1 and h2d[0].nbytes == x.nbytes
+    assert fake.peak["cuda:0"] - before <= t.numel() * t.element_size() + 16  # once (and a min and max), not twice
+    want = x.from_r(dtype=target)
+    assert torch.equal(t.cpu().view(torch.uint8), want.view(torch.uint8)) and t.is_contiguous()
+
+
+def test_an_integer_na_in_a_vector_sent_as_it_is_leaves_nothing_on_the_device(rmem, fake):
+    x = rmem.integer([1, None, 3])
+    before = fake.live.get("cuda:0", 0)
+    with pytest.raises(TorchbridgeError, match="NA"):
+        x.from_r(dtype="int32", device="cuda:0")
+    take_last_error()
+    assert fake.live.get("cuda:0", 0) == before

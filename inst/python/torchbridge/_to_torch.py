@@ -135,10 +135,20 @@ def _to_device(address: str, rtype: str, shape: List[int], target: torch.dtype, 
     ``out``): R's bytes cross in R's dtype and layout, one piece of R's
     memory at a time (:func:`_memory.blocks`), and each piece is checked and
     cast on the device straight into its place."""
-    if out is None:
-        out = torch.empty(tuple(shape), dtype=target, device=dev)
     pairs = rtype == "complex"
     itemsize = D.R_STORAGE[rtype].itemsize * (2 if pairs else 1)
+    total = math.prod(shape)
+    if (out is None and not pairs and target == D.R_STORAGE[rtype] and sum(d > 1 for d in shape) <= 1
+            and total * itemsize <= _memory.CHUNK_BYTES):
+        # R's bytes are the result (doubles to float64, integers to int32, a
+        # vector's layout is torch's): the one transfer makes it, and the
+        # device holds it once, not twice
+        moved = _r_view(address, rtype, total, shape).to(dev)
+        if validate(moved, target, sentinel) is None:
+            return moved
+        del moved
+    if out is None:
+        out = torch.empty(tuple(shape), dtype=target, device=dev)
     for index, piece, offset in blocks(shape, itemsize, _memory.CHUNK_BYTES):
         n = math.prod(piece)
         src = _r_view(str(int(address) + offset * itemsize), rtype, n, piece)
