@@ -66,29 +66,38 @@ def check_storage(t: torch.Tensor) -> None:
         )
 
 
+def not_dense(t: torch.Tensor) -> Optional[Tuple[str, str]]:
+    """Why ``t`` has no plain values to read, as ``(kind, what it is)``:
+    kind ``"layout"`` (sparse and other layouts), ``"quantized"``,
+    ``"nested"`` or ``"meta"``; None for a dense tensor. Conversion and
+    plotting both ask this, each with its own hint."""
+    if getattr(t, "is_nested", False):  # before the layout: a jagged one is nested too
+        return "nested", "a nested tensor"
+    if t.layout != torch.strided:
+        return "layout", f"a {str(t.layout).replace('torch.', '')} tensor"
+    if t.is_quantized:
+        return "quantized", "a quantized tensor"
+    if t.is_meta:
+        return "meta", "a tensor on the meta device"
+    return None
+
+
+#: What to do instead of from_torch() of each kind of tensor that is not dense.
+_DENSE_HINTS = {
+    "layout": "Make it dense first: `from_torch(x$to_dense())`.",
+    "quantized": "Dequantize it first: `from_torch(x$dequantize())`.",
+    "nested": "Convert its components: `from_torch(x$unbind())` gives a list.",
+    "meta": "Meta tensors carry only shape and dtype; create the tensor on a real device.",
+}
+
+
 def _check_unsupported(t: torch.Tensor) -> None:
     check_storage(t)
-    if t.layout != torch.strided:
-        layout = str(t.layout).replace("torch.", "")
-        raise UnsupportedTensorError(
-            f"Can't convert a {layout} tensor to R.",
-            [("i", "Make it dense first: `from_torch(x$to_dense())`.")],
-        )
-    if t.is_quantized:
-        raise UnsupportedTensorError(
-            "Can't convert a quantized tensor to R.",
-            [("i", "Dequantize it first: `from_torch(x$dequantize())`.")],
-        )
-    if getattr(t, "is_nested", False):
-        raise UnsupportedTensorError(
-            "Can't convert a nested tensor to R.",
-            [("i", "Convert its components: `from_torch(x$unbind())` gives a list.")],
-        )
-    if t.is_meta:
-        raise UnsupportedTensorError(
-            "Can't convert a tensor on the meta device to R: it holds no data.",
-            [("i", "Meta tensors carry only shape and dtype; create the tensor on a real device.")],
-        )
+    problem = not_dense(t)
+    if problem is not None:
+        kind, what = problem
+        tail = ": it holds no data" if kind == "meta" else ""
+        raise UnsupportedTensorError(f"Can't convert {what} to R{tail}.", [("i", _DENSE_HINTS[kind])])
 
 
 def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:

@@ -29,7 +29,15 @@ import torch.nn.functional as F
 
 from . import _memory
 from ._errors import ArgError, PlotError, record
-from ._from_torch import check_storage
+from ._from_torch import check_storage, not_dense
+
+#: What to do instead of plotting each kind of tensor that is not dense.
+_DENSE_HINTS = {
+    "layout": "Make it dense first: `x$to_dense()`.",
+    "quantized": "Dequantize it first: `x$dequantize()`.",
+    "nested": "Plot its components one by one: `x$unbind()` gives them.",
+    "meta": "Meta tensors carry only shape and dtype; create the tensor on a real device.",
+}
 
 TYPES = ("auto", "line", "lines", "scatter", "hist", "heatmap", "image")
 KINDS = ("line", "lines", "scatter", "heatmap", "image")
@@ -58,21 +66,11 @@ def _check_plottable(x: Any) -> None:
             [("x", f"It is a Python {type(x).__name__}.")],
         )
     check_storage(x)
-    if getattr(x, "is_nested", False):
-        raise PlotError(
-            "Can't plot a nested tensor.",
-            [("i", "Plot its components one by one: `x$unbind()` gives them.")],
-        )
-    if x.layout != torch.strided:
-        layout = str(x.layout).replace("torch.", "")
-        raise PlotError(f"Can't plot a {layout} tensor.", [("i", "Make it dense first: `x$to_dense()`.")])
-    if x.is_quantized:
-        raise PlotError("Can't plot a quantized tensor.", [("i", "Dequantize it first: `x$dequantize()`.")])
-    if x.is_meta:
-        raise PlotError(
-            "Can't plot a tensor on the meta device: it holds no data.",
-            [("i", "Meta tensors carry only shape and dtype; create the tensor on a real device.")],
-        )
+    problem = not_dense(x)
+    if problem is not None:
+        kind, what = problem
+        tail = ": it holds no data" if kind == "meta" else ""
+        raise PlotError(f"Can't plot {what}{tail}.", [("i", _DENSE_HINTS[kind])])
     if x.is_complex():
         raise PlotError(
             "Can't plot a complex tensor.",
