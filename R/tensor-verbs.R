@@ -12,7 +12,11 @@
 #'   stably as R does. `na.last = NA` removes NA and NaN, `TRUE` puts them
 #'   last and `FALSE` first, in the order they had. `method` is accepted and
 #'   ignored (the result is the same); `partial` and `index.return` are
-#'   not supported (use `order()`).
+#'   not supported (use `order()`). Complex tensors are a
+#'   `torchbridge_error_dtype` in `sort()`, `quantile()` and `median()`,
+#'   though R sorts complex numbers by their real, then imaginary parts:
+#'   torch has no order for them. Sort `from_torch(x)`, or order by parts
+#'   (`order(Re(x), Im(x))`).
 #' * `rev(x)` gives the elements in reverse order, as a 1-D tensor (R drops
 #'   dims too).
 #' * `xtfrm(x)` gives an R vector that sorts like `x`: the values for float
