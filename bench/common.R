@@ -28,3 +28,20 @@ md_table <- function(tab) {
     apply(tab, 1, function(r) paste0("| ", paste(trimws(r), collapse = " | "), " |"))
   )
 }
+
+# One row of a report: the first case of the medians `m` (seconds) against
+# case `against`, with the ratio the target is about (`op` "<=": ours /
+# against; ">=": against / ours) and whether it meets `limit`.
+ratio_row <- function(m, against = 2, op = "<=", limit = 1) {
+  ours <- m[[1]]
+  other <- m[[against]]
+  ratio <- if (op == "<=") ours / other else other / ours
+  data.frame(
+    ours = names(m)[1], against = names(m)[against],
+    ours_ms = signif(ours * 1e3, 3), against_ms = signif(other * 1e3, 3),
+    measure = if (op == "<=") "ours / against" else "against / ours",
+    ratio = signif(ratio, 3), target = paste(op, limit),
+    met = if (op == "<=") ratio <= limit else ratio >= limit,
+    stringsAsFactors = FALSE
+  )
+}

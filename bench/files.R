@@ -97,20 +97,7 @@ checks <- list(
 )
 
 medians <- lapply(groups, time_group, reps = reps)
-rows <- lapply(checks, function(ck) {
-  m <- medians[[ck[[1]]]]
-  ours <- m[[1]]
-  other <- m[[ck[[2]]]]
-  ratio <- if (ck[[3]] == "<=") ours / other else other / ours
-  data.frame(
-    ours = names(m)[1], against = names(m)[ck[[2]]],
-    ours_ms = signif(ours * 1e3, 3), against_ms = signif(other * 1e3, 3),
-    measure = if (ck[[3]] == "<=") "ours / against" else "against / ours",
-    ratio = signif(ratio, 3), target = paste(ck[[3]], ck[[4]]),
-    met = if (ck[[3]] == "<=") ratio <= ck[[4]] else ratio >= ck[[4]],
-    stringsAsFactors = FALSE
-  )
-})
+rows <- lapply(checks, function(ck) ratio_row(medians[[ck[[1]]]], ck[[2]], ck[[3]], ck[[4]]))
 tab <- do.call(rbind, rows)
 md <- c(
   "# torchbridge files and Python objects benchmark",

@@ -27,15 +27,7 @@ groups <- list(
 )
 
 
-rows <- lapply(names(groups), function(g) {
-  m <- time_group(groups[[g]], reps)
-  data.frame(
-    ours = names(m)[1], against = names(m)[2],
-    ours_ms = signif(m[[1]] * 1e3, 3), against_ms = signif(m[[2]] * 1e3, 3),
-    ratio = signif(m[[1]] / m[[2]], 3), target = "<= 1", met = m[[1]] <= m[[2]],
-    stringsAsFactors = FALSE
-  )
-})
+rows <- lapply(groups, function(g) ratio_row(time_group(g, reps)))
 tab <- do.call(rbind, rows)
 md <- c(
   "# torchbridge base R verbs benchmark",
