@@ -45,3 +45,19 @@ ratio_row <- function(m, against = 2, op = "<=", limit = 1) {
     stringsAsFactors = FALSE
   )
 }
+
+# Writes the report `file` (e.g. "VERBS.md") into `out_dir`: a title, who
+# writes it (`script`), the `facts` lines (each a "- " bullet), the date,
+# then `body` (markdown lines, e.g. md_table(tab)); prints `tab` if given.
+write_report <- function(out_dir, file, title, script, facts, body, tab = NULL) {
+  md <- c(
+    paste("#", title), "",
+    sprintf("Written by `make bench` (%s). Do not edit by hand.", script), "",
+    paste("-", facts),
+    sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")), "",
+    body
+  )
+  writeLines(md, file.path(out_dir, file))
+  if (!is.null(tab)) print(tab, row.names = FALSE)
+  message("Wrote ", file.path(out_dir, file))
+}

@@ -71,24 +71,16 @@ def stop():
 }
 
 tab <- if (length(rows)) do.call(rbind, rows)
-md <- c(
-  "# torchbridge device benchmark",
-  "",
-  "Written by `make bench` (bench/devices.R). Do not edit by hand.",
-  "",
-  sprintf("- %s; R %s, torch %s", R.version$platform, getRversion(), reticulate::py_to_r(reticulate::import("torch")$`__version__`)),
-  sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
-  ""
-)
-if (has_cuda) {
-  md <- c(md, "CUDA is present: timings against torch's pageable and pinned copies are not measured by this script yet.")
+body <- if (has_cuda) {
+  "CUDA is present: timings against torch's pageable and pinned copies are not measured by this script yet."
 } else {
-  md <- c(md,
+  c(
     "No CUDA here: the rows come from the fake-device model (tests/python/fake_devices.py), which counts what crosses between host and device. `r_bytes`: the R data; `bytes_ratio`: bytes crossed / R bytes (1 = each byte once); `peak_extra_device_bytes`: the most device memory the call held beyond what existed before it (its result included). Speed is not measured.",
     "",
     md_table(tab)
   )
 }
-writeLines(md, file.path(out_dir, "DEVICES.md"))
-if (!is.null(tab)) print(tab, row.names = FALSE)
-message("Wrote ", file.path(out_dir, "DEVICES.md"))
+write_report(out_dir, "DEVICES.md", "torchbridge device benchmark", "bench/devices.R",
+             sprintf("%s; R %s, torch %s", R.version$platform, getRversion(),
+                     reticulate::py_to_r(reticulate::import("torch")$`__version__`)),
+             body, tab)

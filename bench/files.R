@@ -99,20 +99,10 @@ checks <- list(
 medians <- lapply(groups, time_group, reps = reps)
 rows <- lapply(checks, function(ck) ratio_row(medians[[ck[[1]]]], ck[[2]], ck[[3]], ck[[4]]))
 tab <- do.call(rbind, rows)
-md <- c(
-  "# torchbridge files and Python objects benchmark",
-  "",
-  "Written by `make bench` (bench/files.R). Do not edit by hand.",
-  "",
-  sprintf("- %s; R %s, reticulate %s, torch %s, NumPy %s", R.version$platform, getRversion(),
+unlink(dir, recursive = TRUE)
+write_report(out_dir, "FILES.md", "torchbridge files and Python objects benchmark", "bench/files.R", c(
+  sprintf("%s; R %s, reticulate %s, torch %s, NumPy %s", R.version$platform, getRversion(),
           utils::packageVersion("reticulate"), reticulate::py_to_r(torch$`__version__`),
           reticulate::py_to_r(np$`__version__`)),
-  sprintf("- 1e7 doubles (80 MB) per file and array, 1e6 for tb.r; %d interleaved repetitions; medians", reps),
-  sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
-  "",
-  md_table(tab)
-)
-writeLines(md, file.path(out_dir, "FILES.md"))
-print(tab, row.names = FALSE)
-unlink(dir, recursive = TRUE)
-message("Wrote ", file.path(out_dir, "FILES.md"))
+  sprintf("1e7 doubles (80 MB) per file and array, 1e6 for tb.r; %d interleaved repetitions; medians", reps)
+), md_table(tab), tab)

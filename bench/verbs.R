@@ -29,18 +29,8 @@ groups <- list(
 
 rows <- lapply(groups, function(g) ratio_row(time_group(g, reps)))
 tab <- do.call(rbind, rows)
-md <- c(
-  "# torchbridge base R verbs benchmark",
-  "",
-  "Written by `make bench` (bench/verbs.R). Do not edit by hand.",
-  "",
-  sprintf("- %s; R %s, torch %s; %d threads", R.version$platform, getRversion(),
+write_report(out_dir, "VERBS.md", "torchbridge base R verbs benchmark", "bench/verbs.R", c(
+  sprintf("%s; R %s, torch %s; %d threads", R.version$platform, getRversion(),
           reticulate::py_to_r(torch$`__version__`), reticulate::py_to_r(torch$get_num_threads())),
-  sprintf("- 1e6 float32 values on the CPU; %d interleaved repetitions; medians; ratio = ours / R", reps),
-  sprintf("- date: %s", format(Sys.time(), "%Y-%m-%d %H:%M %Z")),
-  "",
-  md_table(tab)
-)
-writeLines(md, file.path(out_dir, "VERBS.md"))
-print(tab, row.names = FALSE)
-message("Wrote ", file.path(out_dir, "VERBS.md"))
+  sprintf("1e6 float32 values on the CPU; %d interleaved repetitions; medians; ratio = ours / R", reps)
+), md_table(tab), tab)
