@@ -27,7 +27,6 @@ from ._r_math import (
     sinpi,
     tanpi,
     r_trigamma,
-    work_float,
 )
 from ._r_values import article, describe_tensor
 from ._tensor_ops import default_float
@@ -96,8 +95,8 @@ def _round_like_r(t: torch.Tensor, digits: float, fun) -> torch.Tensor:
     if D.kind(t.dtype) == "int":
         if fun is fround and digits >= 0:
             return t.clone()
-        return checked_cast(in_pieces(lambda p: fun(r_double(p), digits).round(), t, work_float(t[:0]).dtype),
-                            t.dtype)
+        # each piece checked and cast back to t's integers where it was computed
+        return in_pieces(lambda p: checked_cast(fun(r_double(p), digits).round(), t.dtype), t, t.dtype)
     if t.is_complex():
         return in_pieces(lambda p: torch.complex(fun(r_double(p.real), digits), fun(r_double(p.imag), digits)),
                          t, t.dtype)
