@@ -86,8 +86,10 @@
 #'   integer or logical type for types other than 7 when nothing is
 #'   interpolated, and so does the method). All nine of R's types are
 #'   supported, with R's algorithm (`stats::quantile.default` as of R 4.2);
-#'   the values are sorted and interpolated by torch on the tensor's device,
-#'   in float64. NA or NaN without `na.rm = TRUE` is a
+#'   the values are found and interpolated by torch on the tensor's device,
+#'   in float64 (float32 on MPS). Beyond 65,536 values only those near the
+#'   positions asked for are sorted (a sorted sample finds them), so the
+#'   extra memory is two logical masks, not a sorted copy. NA or NaN without `na.rm = TRUE` is a
 #'   `torchbridge_error_na`, where R stops too.
 #' * `median(x, na.rm)` gives a 0-d tensor: the middle value, in `x`'s
 #'   dtype, for an odd number of values; for an even number, the mean of the

@@ -374,6 +374,21 @@ def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
     assert extra <= 30 * 8 + 1000 * (4 + 8) + 2 * x.numel() + 64  # bins, a piece, the finite test (bytes)
 
 
+@pytest.mark.parametrize("fun", [lambda x: tb.quantiles(x, [0, 0.1, 0.25, 0.5, 0.9, 1], 7),
+                                 lambda x: tb.quantiles(x, [0.3, 0.7], 1),
+                                 lambda x: tb.median(x)])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32])
+def test_quantile_and_median_select_rather_than_sort_on_the_device(fake, fun, dtype):
+    g = torch.Generator().manual_seed(5)
+    cpu = (torch.randn(1 << 20, generator=g) * 1e4).to(dtype)
+    want = fun(cpu)
+    x = cpu.to("cuda:0")
+    got, extra = _extra(fake, lambda: fun(x))
+    assert got.device == x.device and got.dtype == want.dtype and torch.equal(got.cpu(), want)
+    # two masks and the sorted sample, not a sorted copy with int64 indices (3 times x)
+    assert extra <= x.numel() * x.element_size()
+
+
 @pytest.mark.parametrize("rtype, values, target", [("double", [0.5, None, 2.0, -1.0] * 25, "float64"),
                                                    ("integer", list(range(100)), "int32"),
                                                    ("raw", list(range(100)), "uint8")])

@@ -45,7 +45,7 @@ def _work(t: torch.Tensor) -> torch.Tensor:
 
 # --- order statistics: the sorted values at a few positions ------------------------
 
-#: Below this many values (or off the CPU, where sorting is fast), sort them all.
+#: Below this many values, sort them all.
 _SELECT_MIN = 1 << 16
 
 
@@ -60,17 +60,19 @@ def sorted_at(flat: torch.Tensor, positions: List[int]) -> torch.Tensor:
     """The values of ``sort(flat)`` at 0-based ``positions`` (any order,
     repeats allowed), in ``flat``'s dtype; ``flat`` is 1-D with no NaN.
 
-    What R's quantile() and median() do with a partial sort: on the CPU, a
-    large ``flat`` is not sorted whole. The sorted values of a strided
-    sample bracket each position; one pass counts the values below the
-    bracket and picks those inside it, and only those are sorted. A bracket
-    that misses its position (data that fool the sample) falls back to a
-    full sort, so the answer is always the sorted values'.
+    What R's quantile() and median() do with a partial sort: a large
+    ``flat`` is not sorted whole. The sorted values of a strided sample
+    bracket each position; one pass counts the values below the bracket and
+    picks those inside it, and only those are sorted. A bracket that misses
+    its position (data that fool the sample) falls back to a full sort, so
+    the answer is always the sorted values'. On a GPU this also keeps the
+    extra memory to two masks (a full sort takes the values and their int64
+    indices: 3 times a float32 tensor).
     """
     key = flat.to(torch.uint8) if flat.dtype == torch.bool else flat
     n = key.numel()
     out = None
-    if n >= _SELECT_MIN and key.device.type == "cpu":
+    if n >= _SELECT_MIN:
         out = _select(key, positions)
     if out is None:
         out = sort_stable(key)[torch.tensor(positions, dtype=torch.long, device=key.device)]
@@ -99,11 +101,10 @@ def _select(key: torch.Tensor, positions: List[int]) -> Optional[torch.Tensor]:
         lo_q, hi_q = group[0] * m // n - margin, group[-1] * m // n + margin
         if lo_q < 0 and hi_q >= m:
             return None
-        below_lo = key < sample[lo_q] if lo_q >= 0 else None
-        below = int(torch.count_nonzero(below_lo)) if below_lo is not None else 0
+        below = int(torch.count_nonzero(key < sample[lo_q])) if lo_q >= 0 else 0
         inside = key <= sample[hi_q] if hi_q < m else torch.ones_like(key, dtype=torch.bool)
-        if below_lo is not None:
-            inside &= ~below_lo
+        if lo_q >= 0:
+            inside.logical_and_(key >= sample[lo_q])  # two masks at most at a time
         values = key[inside]
         if not (below <= group[0] and group[-1] < below + values.numel()):
             return None
