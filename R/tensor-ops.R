@@ -28,8 +28,14 @@
 #'   silently (`uint8` 0 - 1 is 255); R gives `NA`. An integer result of
 #'   `+ - * %/%`, unary `-`, `abs()`, `sum()`, `prod()`, `cumsum()` or
 #'   `cumprod()` that does not fit its dtype is a
-#'   `torchbridge_error_overflow` naming the operation, checked on the
-#'   device (against the same operation in float64; on the CPU for MPS).
+#'   `torchbridge_error_overflow` naming the operation and the true result.
+#'   The check is exact and runs on the tensor's device in integer
+#'   arithmetic (nothing is copied to the host, also on MPS): first from the
+#'   operands' smallest and largest values, which settle most results; else
+#'   element by element, a quarter of a million at a time. A sum is checked
+#'   as a whole, as R does: partial sums beyond the range are fine if the
+#'   total fits. uint16, uint32 and uint64 (which torch can only multiply)
+#'   are compared with float64 instead.
 #' * **Errors of torch itself**, such as running out of memory, are
 #'   `torchbridge_error_torch` with torch's message; a dtype torch has no
 #'   kernel for is a `torchbridge_error_dtype`.
@@ -47,8 +53,10 @@
 #'   second's; `is.na()` is `TRUE` either way.
 #' * **`%%` and `%/%`** follow R: the remainder has the sign of the divisor
 #'   and `%/%` rounds down. An integer division by zero, which R answers
-#'   with `NA`, is a `torchbridge_error_na` (integer tensors have no NA);
-#'   with floats it gives `NaN` or `Inf` as in R.
+#'   with `NA`, is a `torchbridge_error_na` (integer tensors have no NA),
+#'   found before torch divides: GPUs divide integers by zero without an
+#'   error and give meaningless values. With floats it gives `NaN` or `Inf`
+#'   as in R.
 #' * **Shapes.** Two tensors broadcast as torch does. An R vector (no dims)
 #'   recycles over the tensor in R's column-major order, and its length
 #'   must divide the tensor's size; an R matrix or array must have the

@@ -21,6 +21,9 @@ values in main memory, but reads as that device (``t.device``, ``t.is_cuda``,
   logged apart, in :attr:`FakeDevices.reads`.
 * **MPS** has no float64 and no complex128: making such a tensor on ``mps``
   raises torch's ``TypeError``.
+* **Integer division by zero** (``div``, ``remainder``...) on a fake GPU
+  gives -1s, not the CPU's ``ZeroDivisionError``: CUDA and MPS kernels don't
+  stop there.
 * **Memory.** New storage on a fake device counts towards that device's
   live bytes until the tensor that made it is collected; :attr:`peak` holds
   the most live bytes per device. With ``budget`` (bytes per device), an
@@ -118,6 +121,14 @@ _INDEXING = {"__getitem__", "__setitem__", "index_put_", "index_put"}
 _METADATA = {"result_type", "is_same_size"}
 
 
+def _garbage(args: tuple) -> torch.Tensor:
+    """What an integer division by zero gives on the GPU: no error, and
+    values that mean nothing (here all -1)."""
+    a, b = args[0], args[1]
+    shape = torch.broadcast_shapes(getattr(a, "shape", ()), getattr(b, "shape", ()))
+    return torch.full(shape, -1, dtype=torch.result_type(a, b))
+
+
 class FakeDevices(TorchFunctionMode):
     """The mode; see the module docstring. ``cuda``: how many CUDA GPUs."""
 
@@ -180,7 +191,13 @@ class FakeDevices(TorchFunctionMode):
         if "device" in kwargs:
             return self._factory(func, args, kwargs)
         dev = self._common(name, args, kwargs)
-        return self._tag(func(*args, **kwargs), dev)
+        try:
+            out = func(*args, **kwargs)
+        except RuntimeError as e:
+            if dev.type == "cpu" or "ZeroDivisionError" not in str(e):
+                raise
+            out = _garbage(args)  # GPU kernels don't stop at an integer division by zero
+        return self._tag(out, dev)
 
     def _common(self, name: str, args: tuple, kwargs: dict) -> torch.device:
         """The one device of an operation's tensors (torch's mixing rule)."""

@@ -374,6 +374,26 @@ def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
     assert extra <= 30 * 8 + 1000 * (4 + 8) + 2 * x.numel() + 64  # bins, a piece, the finite test (bytes)
 
 
+@pytest.mark.parametrize("fun", [lambda a, b, s: tb.binary("+", a, b), lambda a, b, s: tb.binary("*", a, s),
+                                 lambda a, b, s: tb.math_op("cumsum", b), lambda a, b, s: tb.summary("sum", [b, s]),
+                                 lambda a, b, s: tb.summary("prod", [s])], ids=["+", "*", "cumsum", "sum", "prod"])
+def test_integer_overflow_checks_work_a_piece_at_a_time(fake, monkeypatch, fun):
+    g = torch.Generator().manual_seed(6)
+    a = torch.randint(-(2**62), 2**62, (20000,), generator=g)
+    a[0], a[1] = 2**63 - 10, -(2**63) + 10
+    b = -a // 2  # the ranges allow a wrap, and so does a cumulative sum; no element wraps
+    b[1::2] = -b[::2]
+    s = a.sign()
+    s[2:4] = 2
+    want = fun(a, b, s)
+    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    a, b, s = a.to("cuda:0"), b.to("cuda:0"), s.to("cuda:0")
+    got, extra = _extra(fake, lambda: fun(a, b, s))
+    assert got.device == a.device and torch.equal(got.cpu(), want)
+    # the result and a piece's temporaries, not float64 copies of both operands and the result
+    assert extra <= got.numel() * got.element_size() + 8 * 1000 * 8 + 64
+
+
 @pytest.mark.parametrize("fun", [lambda x: tb.quantiles(x, [0, 0.1, 0.25, 0.5, 0.9, 1], 7),
                                  lambda x: tb.quantiles(x, [0.3, 0.7], 1),
                                  lambda x: tb.median(x)])

@@ -23,8 +23,9 @@ import torchbridge as tb
 from torchbridge._from_torch import plan as plan_of
 from torchbridge import _memory
 from conftest import desc
-from fake_devices import Transfer, install
+from fake_devices import Read, Transfer, install
 from torchbridge._memory import column_major_strides
+from torchbridge._errors import NAError, take_last_error
 
 
 @pytest.fixture
@@ -223,12 +224,26 @@ def _methods_on_device(rmem, x, xi):
     yield tb.binary("-", x, torch.tensor(1.0))  # a 0-d CPU tensor joins
     for op in ("sum", "prod", "min", "max", "range", "any", "all"):
         yield tb.summary(op, [x, 1.0], True)
-    if xi is not None:  # integer results are checked for overflow in float64
-        yield tb.binary("%/%", xi, 3)
-        yield tb.binary("-", xi, torch.tensor(1))
-        yield tb.unary("-", xi)
-        for op in ("sum", "prod", "min", "max", "range", "any", "all"):
-            yield tb.summary(op, [xi], False)
+    # integer results are checked for overflow on the device, in integers:
+    # from the ranges, element by element where those don't settle it
+    yield tb.binary("%/%", xi, 3)
+    yield tb.binary("%%", xi, torch.tensor([[-3, -1, 1, 3, 7]], device=xi.device))  # 0 in the range, not in it
+    yield tb.binary("-", xi, torch.tensor(1))
+    yield tb.unary("-", xi)
+    yield tb.math_op("abs", xi)
+    wide = torch.tensor([[2**40, 1, -1, 2, 3]], device=xi.device)
+    tall = torch.tensor([[1], [2**20], [-(2**21)], [5]], device=xi.device)
+    yield tb.binary("*", wide, tall)  # the ranges allow 2^61: each product checked
+    pair = torch.tensor([2**62, -(2**62), 5], device=xi.device)
+    rev = torch.tensor([-(2**62), 2**62, 7], device=xi.device)
+    yield tb.binary("+", pair, rev)
+    yield tb.binary("-", pair, pair)
+    yield tb.math_op("cumsum", pair)
+    yield tb.math_op("cumprod", tall)
+    for op in ("sum", "prod", "min", "max", "range", "any", "all"):
+        yield tb.summary(op, [xi], False)
+    yield tb.summary("sum", [pair, rev])
+    yield tb.summary("prod", [wide])
     yield tb.mean(x, True)
     yield tb.matmul(x, x.t())
     yield tb.matmul(x, desc(rmem.double([1.0] * 5)))
@@ -248,13 +263,13 @@ def _methods_on_device(rmem, x, xi):
 @pytest.mark.parametrize("dev", ["cuda:0", "mps:0"])
 def test_methods_move_no_data_to_the_host(rmem, fake, dev):
     x = torch.arange(20.0).reshape(4, 5).to(dev)
-    # MPS has no float64, so integer overflow checks run on the host there
-    xi = torch.arange(20).reshape(4, 5).to(dev) if dev != "mps:0" else None
+    xi = torch.arange(20).reshape(4, 5).to(dev)
     fake.clear()
     for out in _methods_on_device(rmem, x, xi):
         assert out.device == torch.device(dev)
     assert fake.of_kind("d2h") == []
-    assert [r for r in fake.reads if r.numel > 1] == []
+    # only prod()'s factors beyond -1 to 1 (at most 128 of them) come back, to multiply exactly
+    assert [r for r in fake.reads if r.numel > 1] == [Read("tolist", str(torch.device(dev)), 3)]
 
 
 @pytest.mark.parametrize("op, digits", [("round", 1.0), ("signif", 2.0)])
@@ -372,3 +387,19 @@ def test_the_transfer_tests_catch_a_broken_design(tmp_path, what):
     assert run.returncode == 1, run.stdout + run.stderr
     assert "passed" not in run.stdout.splitlines()[-1], run.stdout
     assert "Transfer(kind=" in run.stdout  # failed on the transfers, not on the values
+
+
+@pytest.mark.parametrize("dev", ["cuda:0", "mps:0"])
+@pytest.mark.parametrize("op", ["%%", "%/%"])
+def test_an_integer_division_by_zero_on_a_gpu_is_caught_before_torch(fake, dev, op):
+    """GPU kernels divide integers by zero without an error (the harness
+    gives -1s, as they give garbage), so the divisor is checked first."""
+    x = torch.tensor([5, 7, 9]).to(dev)
+    with pytest.raises(NAError, match="zero divisor"):
+        tb.binary(op, x, torch.tensor([1, 0, 2]).to(dev))
+    take_last_error()
+    with pytest.raises(NAError, match="zero divisor"):
+        tb.binary(op, x, torch.tensor(0))  # a 0-d CPU divisor
+    take_last_error()
+    assert tb.binary(op, x, torch.tensor([2, -3, 4]).to(dev)).cpu().tolist() == \
+        ([1, -2, 1] if op == "%%" else [2, -3, 2])

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 import torchbridge as tb
-from torchbridge._errors import ValueOverflowError
+from torchbridge._errors import ValueOverflowError, take_last_error
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
@@ -103,5 +103,146 @@ def test_the_check_bites_when_disabled(monkeypatch):
     # Without the check torch wraps around: the tests above would fail.
     from torchbridge import _tensor_ops
 
-    monkeypatch.setattr(_tensor_ops, "check_exact", lambda out, *a, **k: out)
+    monkeypatch.setattr(_tensor_ops, "check_binary", lambda *a, **k: None)
     assert tb.binary("-", t([0], torch.uint8), 1).tolist() == [255]
+
+
+# --- the exact checks: every pair of small integers, the edges of int64 -------------------
+
+
+def _exact_or_none(op, a, b, dtype):
+    lo, hi = (-(2 ** (dtype.itemsize * 8 - 1)), 2 ** (dtype.itemsize * 8 - 1) - 1) if dtype != torch.uint8 else (0, 255)
+    v = {"+": a + b, "-": a - b, "*": a * b, "%/%": a // b if b else None}[op]
+    return v if v is not None and lo <= v <= hi else None
+
+
+@pytest.mark.parametrize("dtype", [torch.int8, torch.uint8])
+@pytest.mark.parametrize("op", ["+", "-", "*", "%/%"])
+def test_every_pair_of_small_integers_wraps_where_python_says(op, dtype):
+    from torchbridge._overflow import _wrapped
+
+    lo, hi = (-128, 127) if dtype == torch.int8 else (0, 255)
+    vals = torch.arange(lo, hi + 1, dtype=torch.int64)
+    a = vals.repeat_interleave(vals.numel()).to(dtype)
+    b = vals.repeat(vals.numel()).to(dtype)
+    if op == "%/%":
+        keep = b != 0
+        a, b = a[keep], b[keep]
+    if op == "%/%" and dtype == torch.uint8:
+        return  # unsigned floor division never wraps (and is not checked)
+    r = {"+": torch.add, "-": torch.sub, "*": torch.mul, "%/%": lambda x, y: torch.div(x, y, rounding_mode="floor")}[op](a, b)
+    got = _wrapped(op, r, a, b)
+    want = torch.tensor([_exact_or_none(op, x, y, dtype) is None for x, y in zip(a.tolist(), b.tolist())])
+    assert torch.equal(got, want)
+
+
+def test_int64_products_near_the_edges_are_told_apart_exactly():
+    from torchbridge._overflow import _wrapped
+
+    g = torch.Generator().manual_seed(7)
+    edges = [0, 1, -1, 2, -2, 3, I64_MAX, I64_MIN, I64_MIN + 1, 2**31, -(2**31), 2**32, 3037000499,
+             3037000500, -3037000500, 2**62, -(2**62), 4611686018427387903]
+    rand = (torch.randint(-(2**62), 2**62, (200,), generator=g) >> torch.randint(0, 62, (200,), generator=g)).tolist()
+    vals = edges + rand
+    a = torch.tensor([x for x in vals for _ in vals], dtype=torch.int64)
+    b = torch.tensor([y for _ in vals for y in vals], dtype=torch.int64)
+    for op in ("*", "+", "-"):
+        r = {"+": torch.add, "-": torch.sub, "*": torch.mul}[op](a, b)
+        want = [_exact_or_none(op, x, y, torch.int64) is None for x, y in zip(a.tolist(), b.tolist())]
+        assert _wrapped(op, r, a, b).tolist() == want, op
+
+
+def test_a_wrap_in_a_late_piece_is_found_and_its_true_value_shown(monkeypatch):
+    from torchbridge import _memory
+
+    monkeypatch.setattr(_memory, "WORK_PIECE", 64)
+    x = torch.zeros(40, 30, dtype=torch.int32)
+    x[37, 11] = 2**31 - 5
+    with pytest.raises(ValueOverflowError) as e:
+        tb.binary("+", x, torch.arange(30, dtype=torch.int32))  # broadcast over the rows
+    assert e.value.bullets[-2][1].startswith(f"A result is {2**31 - 5 + 11};")
+    assert e.value.data["value"] == 2**31 - 5 + 11
+    take_last_error()
+    y = torch.full((40, 30), 3, dtype=torch.int64)
+    y[39, 29] = 2**62
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {3 * 2**62};")):
+        tb.binary("*", y, 3)
+    take_last_error()
+
+
+def test_cumsum_and_cumprod_find_the_first_step_that_wraps(monkeypatch):
+    from torchbridge import _memory
+
+    monkeypatch.setattr(_memory, "WORK_PIECE", 16)
+    x = torch.ones(100, dtype=torch.int64)
+    x[70] = I64_MAX - 60  # the sum so far is 70: 70 + MAX - 60 wraps
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {I64_MAX + 10};")):
+        tb.math_op("cumsum", x)
+    take_last_error()
+    x[70] = I64_MAX - 70  # exactly MAX; the next step wraps
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {I64_MAX + 1};")):
+        tb.math_op("cumsum", x)
+    take_last_error()
+    x[71:] = 0
+    x[72:] = -1
+    assert tb.math_op("cumsum", x)[-1].item() == I64_MAX - 28
+    p = torch.tensor([-1] * 30 + [2] * 62 + [-2, -1], dtype=torch.int64)  # -2^63 exactly, then -1 wraps
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {2**63};")):
+        tb.math_op("cumprod", p)
+    take_last_error()
+    assert tb.math_op("cumprod", p[:-1])[-1].item() == I64_MIN
+    m = torch.tensor([[1, 2], [3, 4]], dtype=torch.int32)  # column-major, as R: 1, 3, 2, 4
+    assert tb.math_op("cumsum", m).tolist() == [1, 4, 6, 10]
+
+
+def test_sum_and_prod_are_exact_beyond_float64(monkeypatch):
+    from torchbridge import _memory
+
+    monkeypatch.setattr(_memory, "WORK_PIECE", 8)
+    big = torch.tensor([I64_MAX, I64_MAX, -1, I64_MIN, I64_MIN, 3, 2] * 5, dtype=torch.int64)
+    assert tb.summary("sum", [big, torch.tensor(-30, dtype=torch.int64)]).item() == -20  # 5 * (-2 + 4) - 30
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {I64_MAX + 1};")):
+        tb.summary("sum", [torch.tensor([I64_MAX - 1, 1, 1, -2] + [0] * 30, dtype=torch.int64), torch.tensor([2])])
+    take_last_error()
+    # a running sum beyond the range that ends inside it is the exact total, as in R
+    assert tb.summary("sum", [torch.tensor([I64_MAX - 1, 1, 1, -5] + [0] * 30, dtype=torch.int64),
+                              torch.tensor([2])]).item() == I64_MAX - 2
+    ones = torch.tensor([-1] * 41 + [2] * 62 + [-1], dtype=torch.int64)  # 42 minus signs: +2^62
+    assert tb.summary("prod", [ones]).item() == 2**62
+    ones[-1] = -2  # +2^63: does not fit
+    with pytest.raises(ValueOverflowError, match=re.escape(f"A result is {2**63};")):
+        tb.summary("prod", [ones])
+    take_last_error()
+    ones[0] = 1  # -2^63: fits
+    assert tb.summary("prod", [ones]).item() == I64_MIN
+    many = torch.full((500,), 3, dtype=torch.int64)
+    with pytest.raises(ValueOverflowError, match=re.escape("A result is at least 2^500 in size;")):
+        tb.summary("prod", [many])
+    take_last_error()
+    many[250] = 0
+    assert tb.summary("prod", [many]).item() == 0
+    flags = torch.ones(3000, dtype=torch.bool)
+    assert tb.summary("sum", [flags, torch.tensor([True, False])]).item() == 3001
+    assert tb.summary("prod", [torch.tensor([255] * 7, dtype=torch.uint8)]).item() == 255**7
+
+
+def test_a_zero_d_value_beyond_the_result_dtype_is_refused():
+    # torch would cast 1000 to int8 first (-24), then add
+    with pytest.raises(ValueOverflowError, match="The value 1000 can't be a int8"):
+        tb.binary("+", torch.tensor([-100], dtype=torch.int8), torch.tensor(1000))
+    take_last_error()
+    assert tb.binary("+", torch.tensor([-100], dtype=torch.int8), torch.tensor(100)).tolist() == [0]
+
+
+def test_the_range_shortcut_reads_nothing_more(monkeypatch):
+    from torchbridge import _overflow
+
+    def boom(*a, **k):
+        raise AssertionError("element-wise check ran")
+    monkeypatch.setattr(_overflow, "_wrapped", boom)
+    x = torch.arange(-1000, 1000, dtype=torch.int32).reshape(40, 50)
+    assert tb.binary("*", x, x).dtype == torch.int32
+    assert tb.binary("-", x, 2**20).dtype == torch.int32
+    assert tb.math_op("cumsum", x).dtype == torch.int64
+    with pytest.raises(AssertionError, match="element-wise"):
+        tb.binary("*", x, 2**22)  # 1000 * 2^22 may wrap: checked element by element

@@ -38,7 +38,7 @@ def _fmt(v: float) -> str:
     return repr(v) if isinstance(v, float) else str(v)
 
 
-def _signed_minmax(src: torch.Tensor):
+def int_minmax(src: torch.Tensor):
     """min and max of an integer tensor, also for uint16/32/64 (no CPU kernels)."""
     if src.numel() == 0:
         return None
@@ -68,7 +68,7 @@ def check_range(src: torch.Tensor, target: torch.dtype, what: str = "value", min
 
     ``minmax`` is ``src``'s (min, max) when already known.
     """
-    mm = minmax if minmax is not None else _signed_minmax(src)
+    mm = minmax if minmax is not None else int_minmax(src)
     if mm is None:
         return
     lo, hi = mm
@@ -167,13 +167,13 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
         return None
     sk, tk = D.kind(src.dtype), D.kind(target)
     if na_sentinel is not None:
-        mm = _signed_minmax(src)
+        mm = int_minmax(src)
         mask = None
         if mm[0] == na_sentinel:
             if tk in ("int", "bool"):
                 raise _na_error(target, "NA")
             mask = src == na_sentinel
-            mm = _signed_minmax(src[~mask])
+            mm = int_minmax(src[~mask])
         if mm is not None:
             if tk == "int" and not _fits(src.dtype, target):
                 check_range(src, target, minmax=mm)
@@ -192,7 +192,7 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
         elif sk == "int" and not _fits(src.dtype, target):
             check_range(src, target)
     elif tk in ("float", "complex") and sk in ("int", "bool") and _narrow_for_ints(target):
-        mm = _signed_minmax(src.to(torch.uint8) if sk == "bool" else src)
+        mm = int_minmax(src.to(torch.uint8) if sk == "bool" else src)
         _check_float_range(mm[0], mm[1], target)
     elif tk == "float" and sk in ("float", "complex") and is_float8(target):
         check_range_low_float(src, target)

@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import torch
 
 from . import _dtypes as D
-from ._cast import _signed_minmax
+from ._cast import int_minmax
 from ._errors import (InputTypeError, SizeError, UnsupportedTensorError, ValueOverflowError, is_out_of_memory,
                       record)
 from . import _memory
@@ -104,7 +104,7 @@ def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
     """Range checks on the tensor's device. Returns whether to warn about precision."""
     dt = t.dtype
     if rtype == "integer" and dt in (torch.int32, torch.int64, torch.uint32, torch.uint64):
-        mm = _signed_minmax(t)
+        mm = int_minmax(t)
         if mm is not None:
             lo, hi = mm
             if lo <= D.INT_NA or hi > D.R_INT_MAX:
@@ -115,7 +115,7 @@ def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
                     hints.append(("i", "Cast the tensor to a float dtype first, e.g. `x$double()`."))
                 raise _overflow(lo, hi, D.INT_NA + 1, D.R_INT_MAX, "integer", hints)
     elif rtype == "integer64":
-        mm = _signed_minmax(t)
+        mm = int_minmax(t)
         if mm is not None:
             lo, hi = mm
             if lo <= D.INT64_NA or hi > 2**63 - 1:
@@ -123,7 +123,7 @@ def _check_values(t: torch.Tensor, rtype: str, int64: str) -> bool:
                     ("i", "-9223372036854775808 is bit64's NA_integer64_, so it can't be stored."),
                     ("i", 'Use `int64 = "double"` instead.')])
     elif rtype == "double" and dt in (torch.int64, torch.uint64):
-        mm = _signed_minmax(t)
+        mm = int_minmax(t)
         if mm is not None:
             lo, hi = mm
             return lo < -D.DOUBLE_EXACT or hi > D.DOUBLE_EXACT

@@ -47,9 +47,34 @@ def column_major_strides(shape: Sequence[int]) -> Tuple[int, ...]:
 CHUNK_BYTES = 256 * 2**20
 
 #: How many elements work that needs several temporaries the size of its
-#: input (round(), signif(), autoplot()'s histogram) handles at a time, so
-#: that its extra device memory is bounded. Tests lower it.
+#: input (round(), signif(), autoplot()'s histogram, the exact integer
+#: checks) handles at a time, so that its extra device memory is bounded.
+#: Tests lower it.
 WORK_PIECE = 1 << 18
+
+
+def work_pieces(shape: Sequence[int], *tensors: torch.Tensor) -> Iterator[Tuple[torch.Tensor, ...]]:
+    """The same piece of each of ``tensors`` (of ``shape``, broadcast views
+    too; a 0-d tensor passes whole), at most :data:`WORK_PIECE` elements at
+    a time: ranges of the first dim, or of a later one where one index of
+    the first is already too many. The pieces are views; nothing is copied.
+    """
+    shape = tuple(int(d) for d in shape)
+    n = 1
+    for d in shape:
+        n *= d
+    size = WORK_PIECE
+    if n <= size or not shape:
+        yield tensors
+        return
+    row = n // shape[0]
+    if row > size:
+        for i in range(shape[0]):
+            yield from work_pieces(shape[1:], *(t if t.dim() == 0 else t[i] for t in tensors))
+        return
+    step = size // row
+    for a in range(0, shape[0], step):
+        yield tuple(t if t.dim() == 0 else t[a:a + step] for t in tensors)
 
 
 def blocks(shape: Sequence[int], itemsize: int, chunk_bytes: int) -> Iterator[Tuple[tuple, List[int], int]]:

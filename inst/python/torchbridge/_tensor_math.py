@@ -13,7 +13,7 @@ from . import _dtypes as D
 from ._cast import checked_cast
 from ._errors import InputTypeError, record, torch_failure
 from ._from_torch import check_storage
-from ._overflow import check_exact, reference_of
+from ._overflow import check_cumulative, check_negation
 from ._r_math import (
     cospi,
     cumulative,
@@ -28,7 +28,7 @@ from ._r_math import (
     tanpi,
     r_trigamma,
 )
-from ._r_values import article, describe_tensor
+from ._r_values import article, column_major_flat, describe_tensor
 from ._tensor_ops import default_float
 
 
@@ -44,9 +44,6 @@ _INTEGRAL: Dict[str, Callable[..., torch.Tensor]] = {
     "cummin": cumulative(torch.cummin),
 }
 _IDENTITY_ON_INT = {"floor", "ceiling", "trunc"}
-#: Those whose integer results can pass the dtype's range (abs() of the
-#: smallest int64, sums and products).
-_MAY_OVERFLOW = {"abs", "cumsum", "cumprod"}
 
 #: Functions with fractional results: integer and logical tensors become the
 #: default float dtype first.
@@ -121,9 +118,14 @@ def math_op(op: str, x: torch.Tensor, arg: Optional[float] = None) -> torch.Tens
         if op in _INTEGRAL:
             if op in _IDENTITY_ON_INT and D.kind(t.dtype) == "int":
                 return t.clone()
+            if op in ("cumsum", "cumprod"):
+                t = column_major_flat(t)  # once, for the result and the check
             out = _INTEGRAL[op](t)
-            if op in _MAY_OVERFLOW:
-                check_exact(out, reference_of(_INTEGRAL[op], t), f"{op}()", [("x", f"`x` is {describe_tensor(x)}.")])
+            bullets = [("x", f"`x` is {describe_tensor(x)}.")]
+            if op == "abs":
+                check_negation("abs()", out, t, bullets)
+            elif op in ("cumsum", "cumprod"):
+                check_cumulative(f"{op}()", out, t, bullets)
             return out
         if op == "log" or op in _FLOAT:
             if D.kind(t.dtype) == "int":

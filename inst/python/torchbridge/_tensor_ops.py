@@ -18,12 +18,11 @@ from ._errors import (
     ShapeError,
     TorchbridgeError,
     ValueOverflowError,
-    first_line,
     record,
     torch_failure,
 )
 from ._from_torch import check_storage
-from ._overflow import check_exact, reference_of, wide
+from ._overflow import check_binary, check_divisor, check_negation, check_total
 from ._tensor_na import with_r_missing
 from ._r_values import (
     RValue,
@@ -112,12 +111,6 @@ def _op_error(op: str, names: Sequence[str], values: Sequence[Any], x: torch.Ten
             f"Can't apply `{op}` to tensors whose shapes don't broadcast.",
             bullets + [("i", "Compared from the last dim, each pair of dims must be equal, or one of them 1.")],
         )
-    if "ZeroDivisionError" in first_line(e):
-        return NAError(
-            f"Can't compute `{op}` of integers with a zero divisor.",
-            bullets + [("i", "R gives NA here, and integer tensors have no missing value; "
-                           "use a float dtype, where the result is NaN or Inf.")],
-        )
     return torch_failure(e, f"apply `{op}`", bullets, f"Can't apply `{op}` to these dtypes.")
 
 
@@ -144,11 +137,13 @@ def binary(op: str, a: Any, b: Any) -> torch.Tensor:
         raise InputTypeError(f"`{op}` needs a tensor on one side.", sides(_OP_NAMES, values))
     try:
         x, y = _prepare(op, x, y)
+        if op in ("%%", "%/%") and D.kind(torch.result_type(x, y)) == "int":
+            check_divisor(op, y, sides(_OP_NAMES, values))  # before torch: GPUs divide by 0 silently
         out = fun(x, y)
     except RuntimeError as e:
         raise _op_error(op, _OP_NAMES, values, x, y, e) from None
     if op in _INTEGER_ARITH:
-        check_exact(out, reference_of(fun, x, y), op, sides(_OP_NAMES, values))
+        check_binary(op, out, x, y, fun, sides(_OP_NAMES, values))
     return out
 
 
@@ -163,8 +158,9 @@ def unary(op: str, x: torch.Tensor) -> torch.Tensor:
         if op == "!":
             return torch.logical_not(x)
         if op == "-":
-            return check_exact(torch.neg(t), reference_of(torch.neg, t), "-",
-                               [("x", f"`e1` is {describe_tensor(x)}.")])
+            out = torch.neg(t)
+            check_negation("-", out, t, [("x", f"`e1` is {describe_tensor(x)}.")])
+            return out
         if op == "+":
             return t if t is not x else x.clone()
     except RuntimeError as e:
@@ -299,9 +295,8 @@ def summary(op: str, items: List[Any], na_rm: bool = False) -> torch.Tensor:
     except RuntimeError as e:
         raise torch_failure(e, f"combine these values in `{op}()`", sides(names, values),
                             f"Can't combine these values in `{op}()`.") from None
-    if op in ("sum", "prod") and not all(v.dtype == torch.bool for v in inputs):
-        check_exact(out, lambda: _combine(op, [_reduce(op, wide(v), na_rm, "") for v in inputs]),
-                    f"{op}()", sides(names, values))
+    if op in ("sum", "prod"):
+        check_total(op, out, inputs, sides(names, values))
     return out
 
 
