@@ -335,7 +335,7 @@ def test_round_and_signif_work_a_piece_at_a_time(fake, monkeypatch, op, digits, 
     g = torch.Generator().manual_seed(2)
     cpu = (torch.randn(20000, generator=g) * 1000).to(dtype)
     want = tb.math_op(op, cpu, digits)  # one piece: the whole tensor
-    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    monkeypatch.setattr(_memory, "DEVICE_WORK_PIECE", 1000)
     x = cpu.to("cuda:0")
     got, extra = _extra(fake, lambda: tb.math_op(op, x, digits))
     assert got.device == x.device and got.dtype == want.dtype and torch.equal(got.cpu(), want)
@@ -367,7 +367,7 @@ def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
     g = torch.Generator().manual_seed(4)
     cpu = torch.randn(20000, generator=g)
     want = tb.plot_histogram(cpu, 30)
-    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    monkeypatch.setattr(_memory, "DEVICE_WORK_PIECE", 1000)
     x = cpu.to("cuda:0")
     got, extra = _extra(fake, lambda: tb.plot_histogram(x, 30))
     assert torch.equal(got["counts"].cpu(), want["counts"]) and (got["lo"], got["hi"]) == (want["lo"], want["hi"])
@@ -386,7 +386,7 @@ def test_integer_overflow_checks_work_a_piece_at_a_time(fake, monkeypatch, fun):
     s = a.sign()
     s[2:4] = 2
     want = fun(a, b, s)
-    monkeypatch.setattr(_memory, "WORK_PIECE", 1000)
+    monkeypatch.setattr(_memory, "DEVICE_WORK_PIECE", 1000)
     a, b, s = a.to("cuda:0"), b.to("cuda:0"), s.to("cuda:0")
     got, extra = _extra(fake, lambda: fun(a, b, s))
     assert got.device == a.device and torch.equal(got.cpu(), want)

@@ -278,7 +278,7 @@ def test_round_and_signif_on_mps_compute_in_doubles_on_the_host(fake, monkeypatc
     wrongly (signif(9.99e37, 1) would be 9e37) and overflows (NaN for
     signif(1.23e-35, 6)). So on MPS the values cross to the CPU and back, a
     piece at a time; each element crosses once each way."""
-    monkeypatch.setattr(_memory, "WORK_PIECE", 8)
+    monkeypatch.setattr(_memory, "DEVICE_WORK_PIECE", 8)
     x = torch.arange(20.0).reshape(4, 5).to("mps")
     fake.clear()
     out = tb.math_op(op, x, digits)

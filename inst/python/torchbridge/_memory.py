@@ -52,18 +52,28 @@ CHUNK_BYTES = 256 * 2**20
 #: Tests lower it.
 WORK_PIECE = 1 << 18
 
+#: The same on a GPU: larger, as each piece costs kernel launches (microseconds
+#: each) and a sync; at most 128 MB per float64 temporary. Tests lower it.
+DEVICE_WORK_PIECE = 1 << 24
+
+
+def work_piece(device: torch.device) -> int:
+    """How many elements work with many temporaries takes at a time on ``device``."""
+    return WORK_PIECE if device.type == "cpu" else DEVICE_WORK_PIECE
+
 
 def work_pieces(shape: Sequence[int], *tensors: torch.Tensor) -> Iterator[Tuple[torch.Tensor, ...]]:
     """The same piece of each of ``tensors`` (of ``shape``, broadcast views
-    too; a 0-d tensor passes whole), at most :data:`WORK_PIECE` elements at
-    a time: ranges of the first dim, or of a later one where one index of
-    the first is already too many. The pieces are views; nothing is copied.
+    too; a 0-d tensor passes whole), at most :func:`work_piece` elements (of
+    the first tensor's device) at a time: ranges of the first dim, or of a
+    later one where one index of the first is already too many. The pieces
+    are views; nothing is copied.
     """
     shape = tuple(int(d) for d in shape)
     n = 1
     for d in shape:
         n *= d
-    size = WORK_PIECE
+    size = work_piece(tensors[0].device)
     if n <= size or not shape:
         yield tensors
         return

@@ -12,7 +12,7 @@ The checks are exact and run on the result's device in integer arithmetic
 
 * First from the operands' minimum and maximum (one pass each, no
   temporary): most results can't overflow, and nothing more is read.
-* Else element by element, :data:`_memory.WORK_PIECE` elements at a time:
+* Else element by element, a piece at a time (:func:`_memory.work_piece`):
   a wrapped sum has the wrong sign (``(a ^ r) & (b ^ r) < 0``), a wrapped
   product fails ``r / a == b``, a cumulative result is checked step by step
   against the one before, and sums and products of all the values are
@@ -201,7 +201,7 @@ def check_cumulative(op: str, out: torch.Tensor, flat: torch.Tensor, bullets: Se
     bits = out.dtype.itemsize * 8 - (1 if _signed(out.dtype) else 0)
     if (n * big <= D.int_range(out.dtype)[1]) if step == "+" else (big <= 1 or n * big.bit_length() <= bits):
         return
-    src, piece = _plain(flat), _memory.WORK_PIECE
+    src, piece = _plain(flat), _memory.work_piece(out.device)
     for a in range(0, n, piece):
         b = min(a + piece, n)
         r, x = out[a:b], src[a:b].to(out.dtype)

@@ -405,7 +405,7 @@ def plot_histogram(x: Any, bins: Any = 30) -> Dict[str, Any]:
         # counted as int64, exact at any size (histc counts in the input's float
         # dtype), a piece at a time: a piece's bin numbers, not the tensor's
         counts = torch.zeros(bins, dtype=torch.int64, device=vals.device)
-        piece = _memory.WORK_PIECE
+        piece = _memory.work_piece(vals.device)
         for a in range(0, vals.numel(), piece):
             index = vals[a:a + piece].sub(lo).mul_(bins / (hi - lo)).floor_().clamp_(0, bins - 1).to(torch.int64)
             counts += torch.bincount(index, minlength=bins)

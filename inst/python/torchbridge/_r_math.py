@@ -51,11 +51,11 @@ def _pow10_table(dev: torch.device, dtype: torch.dtype) -> torch.Tensor:
 def in_pieces(fun, t: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
     """``fun(t)`` as ``dtype`` on ``t``'s device, for an elementwise ``fun``
     with many temporaries (round() and signif() have a dozen the size of
-    their input): one result, filled ``_memory.WORK_PIECE`` elements of
+    their input): one result, filled ``_memory.work_piece()`` elements of
     ``t`` at a time (contiguous, of ``t``'s shape), so the extra device
     memory is the result and one piece's temporaries."""
     n = t.numel()
-    piece = _memory.WORK_PIECE
+    piece = _memory.work_piece(t.device)
     if n <= piece:
         return fun(t).to(t.device, dtype)
     src = t.reshape(-1)  # a view of a contiguous tensor
