@@ -374,6 +374,31 @@ def test_the_histogram_counts_a_piece_at_a_time(fake, monkeypatch):
     assert extra <= 30 * 8 + 1000 * (4 + 8) + 2 * x.numel() + 64  # bins, a piece, the finite test (bytes)
 
 
+@pytest.mark.parametrize("src, target", [(torch.float64, torch.int32), (torch.float32, torch.bool),
+                                         (torch.float64, torch.float32), (torch.complex128, torch.float64),
+                                         (torch.complex64, torch.int64), (torch.float32, torch.float8_e4m3fn)])
+def test_checked_casts_of_device_tensors_check_a_piece_at_a_time(fake, monkeypatch, src, target):
+    from torchbridge._cast import checked_cast
+
+    g = torch.Generator().manual_seed(8)
+    cpu = torch.randint(-200, 200, (20000,), generator=g).to(src)
+    cpu[-1] = math.inf if src in (torch.float64, torch.float32) and target == torch.float32 else cpu[-1]
+    monkeypatch.setattr(_memory, "DEVICE_WORK_PIECE", 1000)
+    x = cpu.to("cuda:0")
+    got, extra = _extra(fake, lambda: checked_cast(x, target))
+    assert got.device == x.device and got.dtype == target
+    want = (cpu.real if cpu.is_complex() else cpu).to(target).contiguous()
+    assert torch.equal(got.cpu().view(torch.uint8), want.view(torch.uint8))
+    # the result, and a piece's masks and truncated values, not the tensor's
+    assert extra <= got.numel() * got.element_size() + 1000 * (16 + 4) + 64
+    bad = cpu.clone()
+    bad[-3] = 0.5 if target != torch.float8_e4m3fn else 1e6  # found in the last piece
+    with pytest.raises(TorchbridgeError):
+        checked_cast(bad.to("cuda:0"), target if target not in (torch.float32, torch.float64, torch.bool)
+                     else torch.int8)
+    take_last_error()
+
+
 @pytest.mark.parametrize("fun", [lambda a, b, s: tb.binary("+", a, b), lambda a, b, s: tb.binary("*", a, s),
                                  lambda a, b, s: tb.math_op("cumsum", b), lambda a, b, s: tb.summary("sum", [b, s]),
                                  lambda a, b, s: tb.summary("prod", [s])], ids=["+", "*", "cumsum", "sum", "prod"])

@@ -27,7 +27,7 @@ import torch
 
 from . import _dtypes as D
 from ._errors import DtypeError, NAError, ValueOverflowError
-from ._memory import column_major_strides
+from ._memory import column_major_strides, work_pieces
 
 
 def _fmt(v: float) -> str:
@@ -92,10 +92,25 @@ def _fits(src: torch.dtype, target: torch.dtype) -> bool:
     return tlo <= slo and shi <= thi
 
 
+def _first_where(test, *tensors: torch.Tensor) -> Optional[list]:
+    """The elements of ``tensors`` (of one shape) where ``test`` of their
+    pieces is first true, or ``None``: a piece at a time, so a check's
+    temporaries stay a piece's size on a GPU too."""
+    for parts in work_pieces(tensors[0].shape, *tensors):
+        hit = test(*parts)
+        if bool(hit.any()):
+            return [p[hit].flatten()[0] for p in parts]
+    return None
+
+
+def _has_nan(src: torch.Tensor) -> bool:
+    return _first_where(torch.isnan, src) is not None
+
+
 def _check_fraction(src: torch.Tensor, target: torch.dtype) -> None:
-    frac = src != torch.trunc(src)
-    if bool(frac.any()):
-        bad = float(src[frac].flatten()[0])
+    found = _first_where(lambda p: p != torch.trunc(p), src)
+    if found is not None:
+        bad = float(found[0])
         raise DtypeError(
             f"Can't convert to {D.name(target)} without losing the fractional part.",
             [("x", f"Found {_fmt(bad)}."),
@@ -134,9 +149,9 @@ def complex_parts(re: torch.Tensor, im: torch.Tensor, target: torch.dtype) -> to
 
     An element whose parts are both NaN (R's NA_complex_) passes as NaN.
     """
-    bad = (im != 0) & ~(torch.isnan(re) & torch.isnan(im))
-    if bool(bad.any()):
-        v = complex(float(re[bad].flatten()[0]), float(im[bad].flatten()[0]))
+    found = _first_where(lambda r, i: (i != 0) & ~(torch.isnan(r) & torch.isnan(i)), re, im)
+    if found is not None:
+        v = complex(float(found[0]), float(found[1]))
         raise DtypeError(
             f"Can't convert complex numbers with a non-zero imaginary part to {D.name(target)}.",
             [("x", f"Found {v.real:g}{v.imag:+g}i."),
@@ -183,7 +198,7 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
     if src.dtype == target:
         return None
     if tk in ("int", "bool") and sk in ("float", "complex"):
-        if bool(torch.isnan(src).any()):
+        if _has_nan(src):
             raise _na_error(target)
     if tk == "int":
         if sk == "float":
@@ -268,28 +283,30 @@ def check_float_overflow(src: torch.Tensor, out: torch.Tensor, target: Optional[
         lo, hi = torch.aminmax(out)  # one pass, no temporary; NaN falls through
         if math.isfinite(float(lo)) and math.isfinite(float(hi)):
             return
-    inf = torch.isinf(out)
-    if bool(inf.any()):
-        overflowed = inf & torch.isfinite(src)
-        if bool(overflowed.any()):
-            bad = src[overflowed].flatten()[0]
-            raise _float_overflow(target or out.dtype, complex(bad) if bad.is_complex() else float(bad))
+    found = _first_where(lambda o, s: torch.isinf(o) & torch.isfinite(s), out, src)
+    if found is not None:
+        bad = found[1]
+        raise _float_overflow(target or out.dtype, complex(bad) if bad.is_complex() else float(bad))
 
 
 def check_range_low_float(src: torch.Tensor, target: torch.dtype) -> None:
     """Before a float copy to a float8 dtype (no kernels to check the
     result): finite values must fit, Inf needs a format that has it, and the
     sign- and zero-less formats need positive values."""
-    vals = src if src.dtype.is_floating_point else src.to(torch.float64)
+    if src.is_complex():  # the imaginary parts were checked to be zero
+        src = src.real
     if target in _NO_INF:
-        inf = torch.isinf(vals)
-        if bool(inf.any()):
-            raise _float_overflow(target, float(vals[inf].flatten()[0]))
-    finite = vals[torch.isfinite(vals)]
-    if finite.numel() == 0:
-        return
-    lo, hi = torch.aminmax(finite)
-    _check_float_range(float(lo), float(hi), target)
+        found = _first_where(torch.isinf, src)
+        if found is not None:
+            raise _float_overflow(target, float(found[0]))
+    lo, hi = math.inf, -math.inf
+    for (p,) in work_pieces(src.shape, src):
+        finite = p[torch.isfinite(p)]
+        if finite.numel():
+            a, b = torch.aminmax(finite)
+            lo, hi = min(lo, float(a)), max(hi, float(b))
+    if lo <= hi:
+        _check_float_range(lo, hi, target)
 
 
 def narrows_float(src_dtype: torch.dtype, target: torch.dtype) -> bool:
