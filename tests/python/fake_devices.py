@@ -31,7 +31,9 @@ values in main memory, but reads as that device (``t.device``, ``t.is_cuda``,
 
 :func:`install` also patches ``torch.cuda`` (``is_available``,
 ``device_count``, ``get_device_properties``, ``mem_get_info``,
-``is_initialized``, ``current_device``, ``synchronize``), torch's
+``is_initialized``, ``current_device``, ``synchronize``, and
+``memory_allocated``, ``max_memory_allocated`` and
+``reset_peak_memory_stats`` from the live and peak bytes), torch's
 primary-context query, ``torch.backends.mps.is_available``,
 ``torch.mps.recommended_max_memory`` and ``torch.version.cuda``/``hip``, and
 records which GPUs got a CUDA context (:attr:`FakeDevices.contexts`): one is
@@ -40,7 +42,8 @@ made by ``mem_get_info()`` or by the first tensor on that GPU.
 Limits of the model: kernels run on the CPU, so a device's own dtype and
 kernel gaps (beyond MPS's float64/complex128) and its numerics are not
 modelled; storages (``untyped_storage()``) still report the CPU; streams,
-``non_blocking`` overlap and pinned memory are not modelled (a
+``non_blocking`` overlap and pinned memory are not modelled (``pin_memory()``
+is a host copy that ``is_pinned()``; a
 ``non_blocking`` copy is staged with the cast on the device, as torch does);
 live bytes are counted per storage and freed with the Python tensor that
 first held it, so a view that outlives its base keeps no bytes; the list of
@@ -136,6 +139,7 @@ class FakeDevices(TorchFunctionMode):
         super().__init__()
         self.cuda, self.mps, self.budget = cuda, mps, budget
         self.tags = WeakIdKeyDictionary()
+        self.pinned = WeakIdKeyDictionary()
         self.transfers: List[Transfer] = []
         self.reads: List[Read] = []
         self.live: Dict[str, int] = {}
@@ -184,6 +188,12 @@ class FakeDevices(TorchFunctionMode):
             if d.type != "cpu":
                 self.reads.append(Read(name, str(d), args[0].numel()))
             return func(*args, **kwargs)
+        if name == "pin_memory":  # pinned memory is not modelled: a host copy, marked
+            out = args[0].clone()
+            self.pinned[out] = True
+            return out
+        if name == "is_pinned":
+            return args[0] in self.pinned
         if name == "numpy" and self.device_of(args[0]).type != "cpu":
             raise TypeError(f"can't convert {self.device_of(args[0]).type} tensor to numpy.")
         if "device" in kwargs and kwargs["device"] is None:
@@ -350,6 +360,16 @@ def install(monkeypatch: Any, cuda: int = 2, mps: bool = True, budget: Optional[
     monkeypatch.setattr(torch.cuda, "is_initialized", lambda: bool(fake.contexts))
     monkeypatch.setattr(torch.cuda, "current_device", lambda: 0)
     monkeypatch.setattr(torch.cuda, "synchronize", lambda *a, **k: None)
+
+    def key(i: Any = None) -> str:
+        return f"cuda:{0 if i is None else (_norm(i).index if not isinstance(i, int) else i)}"
+
+    def reset_peak(i: Any = None) -> None:
+        fake.peak[key(i)] = fake.live.get(key(i), 0)
+
+    monkeypatch.setattr(torch.cuda, "memory_allocated", lambda i=None: fake.live.get(key(i), 0))
+    monkeypatch.setattr(torch.cuda, "max_memory_allocated", lambda i=None: fake.peak.get(key(i), 0))
+    monkeypatch.setattr(torch.cuda, "reset_peak_memory_stats", reset_peak)
     monkeypatch.setattr(torch._C, "_cuda_hasPrimaryContext", lambda i: i in fake.contexts, raising=False)
     monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
     monkeypatch.setattr(torch.mps, "recommended_max_memory", lambda: total_memory, raising=False)

@@ -474,3 +474,28 @@ test_that("cuda_memory_stats() reports a CUDA device's memory in bytes", {
   expect_identical(cuda_empty_cache(), TRUE)
   expect_lt(cuda_memory_stats()$allocated, s$allocated)
 })
+
+# The GPU benchmark ---------------------------------------------------------
+
+test_that("bench/devices.R's CUDA rows run, on the device model where CUDA is absent", {
+  skip_if_no_torch()
+  skip_if_cuda()
+  root <- normalizePath(test_path("..", ".."))
+  skip_if_not(file.exists(file.path(root, "bench", "devices.R")), "not in the source tree")
+  skip_if_not_installed("bench")
+  out <- withr::local_tempdir("tb-bench-")
+  log <- withr::with_dir(root, suppressWarnings(system2(
+    file.path(R.home("bin"), "Rscript"), "bench/devices.R", stdout = TRUE, stderr = TRUE,
+    env = c("BENCH_MODEL_CUDA=1", "BENCH_N=20000", "BENCH_REPS=1", paste0("BENCH_OUT=", out))
+  )))
+  expect_null(attr(log, "status"))
+  md <- readLines(file.path(out, "DEVICES.md"))
+  timed <- md[seq(grep("run on the model", md, fixed = TRUE), length(md))]
+  rows <- grep("^\\| (as_torch|from_torch)\\(", timed, value = TRUE)
+  cells <- lapply(strsplit(rows, " | ", fixed = TRUE), function(r) trimws(gsub("^\\| | \\|$", "", r)))
+  expect_equal(vapply(cells, `[[`, "", 2), c("h2d", "h2d", "h2d", "d2h", "d2h"))
+  expect_equal(as.numeric(vapply(cells, `[[`, "", 3)), c(160000, 160000, 80000, 160000, 160000))
+  # the float64 vector is held on the device once; a float64 tensor comes back without staging
+  expect_equal(as.numeric(vapply(cells, `[[`, "", 12))[c(1, 4)], c(160000, 0))
+  expect_true(all(as.numeric(unlist(lapply(cells, `[`, 4:11))) > 0))
+})
