@@ -74,7 +74,8 @@
 #' `tensor_data(x, pairs = TRUE)`: `row`, `pair`, `x`, `y`, with the
 #' tensor's own row numbers for the rows it keeps. Values are drawn as
 #' doubles, so an integer or bool tensor's values are doubles in the
-#' plot's data.
+#' plot's data (int64 values beyond R's integers too, rounded beyond 2^53,
+#' without a warning: a plot has no use for the last digits).
 #'
 #' @param object,x A torch tensor.
 #' @param type `"auto"` (see above), `"line"`, `"lines"`, `"scatter"`,
@@ -157,7 +158,11 @@ tensor_plot <- function(object, type = plot_types, ..., max_points = 2^18, max_i
   )
   reduced <- reticulate::py_get_item(prep, "tensor")
   inform_reduced(info, max_points, max_images, kind)
-  data <- tensor_frame(reduced, Inf, kind == "image", call, pairs = kind == "scatter")
+  # a plot needs no exact integers: int64 beyond R's integers are drawn as doubles
+  data <- withCallingHandlers(
+    tensor_frame(reduced, Inf, kind == "image", call, pairs = kind == "scatter", int64 = "double"),
+    torchbridge_warning_precision = function(w) invokeRestart("muffleWarning")
+  )
   caption <- reduced_caption(info, kind)
   switch(kind,
     line = plot_line(data, info$factors, caption),

@@ -67,6 +67,9 @@
 #' @param pairs `TRUE` to take the columns of a 2-D tensor with an even
 #'   number of columns in pairs, as a scatter plot draws them: one row per
 #'   point, with `row`, `pair`, `x` and `y`. Not with `image = TRUE`.
+#' @param int64 How int64, uint32 and uint64 values become R values, as in
+#'   [from_torch()]: `"integer"` (an error beyond R's integers), `"double"`
+#'   or `"bit64"`.
 #' @return A data frame with one row per element of `x` (per pair of
 #'   elements with `pairs = TRUE`).
 #' @family plotting
@@ -77,8 +80,10 @@
 #' as.data.frame(t) # the same long form
 #' tensor_data(as_torch(array(0, c(3, 4, 5))), image = TRUE)
 #' tensor_data(as_torch(matrix(1:8, 2)), pairs = TRUE) # points (1, 3), (2, 4), (5, 7), (6, 8)
-tensor_data <- function(x, max_elements = 1e6, image = FALSE, pairs = FALSE) {
-  tensor_frame(x, max_elements, image, rlang::current_env(), pairs = pairs)
+tensor_data <- function(x, max_elements = 1e6, image = FALSE, pairs = FALSE,
+                        int64 = c("integer", "double", "bit64")) {
+  call <- rlang::current_env()
+  tensor_frame(x, max_elements, image, call, pairs = pairs, int64 = check_int64(int64, call))
 }
 
 #' @rdname tensor_data
@@ -87,13 +92,15 @@ tensor_data <- function(x, max_elements = 1e6, image = FALSE, pairs = FALSE) {
 #'   `optional` and `stringsAsFactors`).
 #' @export
 as.data.frame.torch.Tensor <- function(x, row.names = NULL, optional = FALSE, ...,
-                                       max_elements = 1e6, image = FALSE, pairs = FALSE) {
-  out <- tensor_frame(x, max_elements, image, rlang::current_env(), pairs = pairs)
+                                       max_elements = 1e6, image = FALSE, pairs = FALSE,
+                                       int64 = c("integer", "double", "bit64")) {
+  call <- rlang::current_env()
+  out <- tensor_frame(x, max_elements, image, call, pairs = pairs, int64 = check_int64(int64, call))
   if (!is.null(row.names)) row.names(out) <- row.names
   out
 }
 
-tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
+tensor_frame <- function(x, max_elements, image, call, pairs = FALSE, int64 = "integer") {
   check_tensor(x, call)
   check_count(max_elements, "max_elements", call, inf_ok = TRUE, max = Inf)
   check_flag(image, call = call)
@@ -114,17 +121,24 @@ tensor_frame <- function(x, max_elements, image, call, pairs = FALSE) {
       i = "Or raise {.arg max_elements}."
     ), "size", call = call)
   }
-  if (pairs) return(pairs_frame(x, dims, call))
+  if (pairs) return(pairs_frame(x, dims, call, int64))
   names <- index_names(length(dims), image, call)
-  values <- tensor_to_r(x, "integer", call)
+  values <- tensor_to_r(x, int64, call)
   out <- index_columns(dims)
   names(out) <- names
-  out$value <- as.vector(values)
+  out$value <- undim(values)
   structure(out, class = "data.frame", row.names = .set_row_names(as.integer(n)))
 }
 
+# `v` without dims, its class kept (as.vector() would drop integer64's and
+# leave its bits read as doubles).
+undim <- function(v) {
+  dim(v) <- NULL
+  v
+}
+
 # The columns of a 2-D tensor in pairs (x, y): one row per point.
-pairs_frame <- function(x, dims, call) {
+pairs_frame <- function(x, dims, call, int64) {
   if (length(dims) != 2L || dims[[2]] %% 2 != 0) {
     tb_abort(c(
       "With {.code pairs = TRUE}, {.arg x} must be a 2-D tensor with an even number of columns.",
@@ -132,15 +146,16 @@ pairs_frame <- function(x, dims, call) {
       i = "Columns are taken in pairs, (1, 2), (3, 4), ..., as x and y."
     ), "shape", call = call)
   }
-  values <- tensor_to_r(x, "integer", call)
+  values <- undim(tensor_to_r(x, int64, call))
   n <- dims[[1]]
   p <- dims[[2]] / 2
   odd <- seq(1, by = 2, length.out = p)
+  cols <- function(j) values[rep((j - 1) * n, each = n) + seq_len(n)] # column-major
   out <- list(
     row = rep_len(seq_len(n), n * p),
     pair = rep(seq_len(p), each = n),
-    x = as.vector(values[, odd]),
-    y = as.vector(values[, odd + 1])
+    x = cols(odd),
+    y = cols(odd + 1)
   )
   structure(out, class = "data.frame", row.names = .set_row_names(as.integer(n * p)))
 }

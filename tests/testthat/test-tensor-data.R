@@ -70,6 +70,32 @@ test_that("value keeps the R type from_torch() gives", {
   expect_identical(tensor_data(as_torch(c(NA, 1), dtype = "float64"))$value, c(NA, 1))
 })
 
+test_that("int64 beyond R's integers: an error naming tensor_data()'s int64, or doubles, or integer64", {
+  skip_if_no_torch()
+  x <- as_torch(c(2^40, 1, -3), dtype = "int64")
+  cnd <- expect_error(tensor_data(x), class = "torchbridge_error_overflow")
+  expect_match(conditionMessage(cnd), 'int64 = "double"', fixed = TRUE)
+  expect_identical(tensor_data(x, int64 = "double")$value, c(2^40, 1, -3))
+  expect_identical(as.data.frame(x, int64 = "double")$value, c(2^40, 1, -3))
+  expect_error(tensor_data(x, int64 = "int"), class = "torchbridge_error_arg")
+  skip_if_not_installed("bit64")
+  big <- as_torch(matrix(c(2^60, 2, 3, -(2^62)), 2), dtype = "int64") + matrix(c(1L, 0L, 0L, 0L), 2)
+  long <- tensor_data(big, int64 = "bit64")
+  expect_s3_class(long$value, "integer64") # its class kept: not its bits read as doubles
+  expect_identical(as.character(long$value), c("1152921504606846977", "2", "3", "-4611686018427387904"))
+  pts <- tensor_data(big, pairs = TRUE, int64 = "bit64")
+  expect_identical(as.character(pts$x), c("1152921504606846977", "2"))
+  expect_identical(as.character(pts$y), c("3", "-4611686018427387904"))
+})
+
+test_that("autoplot() draws int64 beyond R's integers as doubles, without a warning", {
+  skip_if_no_torch()
+  skip_if_not_installed("ggplot2")
+  x <- as_torch(c(2^60 + 1, 1, 2^40), dtype = "int64")
+  expect_no_warning(p <- ggplot2::autoplot(x))
+  expect_identical(p$data$value, c(2^60, 1, 2^40))
+})
+
 test_that("image = TRUE names the columns image, channel, y, x", {
   skip_if_no_torch()
   hw <- tensor_data(as_torch(matrix(1:6, 2)), image = TRUE)
