@@ -36,7 +36,7 @@ tb_fn <- function(fun, call = rlang::caller_env()) {
 }
 
 # Run `expr`, a call into torchbridge's Python module; turn a Python exception
-# into the matching classed R error, with the Python error as parent. A
+# into the matching classed R error (see rethrow_python() for its parent). A
 # torchbridge error raised in R while evaluating `expr` passes unchanged.
 #
 # When a CUDA GPU ran out of memory, R's garbage collector runs (tensors R no

@@ -14,7 +14,7 @@
 #' | `torchbridge_error_device` | an unknown device name |
 #' | `torchbridge_error_no_gpu` | a device that this machine or this torch build does not have |
 #' | `torchbridge_error_python` | Python or torch can't be found or loaded, or a Python module a function needs (safetensors) is missing |
-#' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory, also inside operators and math); the Python error is the parent |
+#' | `torchbridge_error_torch` | torch itself failed (e.g. out of memory, also inside operators and math): torch's message is a bullet, or, for an error torchbridge did not catch, the parent |
 #' | `torchbridge_error_arg` | an argument of the wrong kind or missing, e.g. `int64 = "x"`, `bins = 1e10`, `to_device(x)` without a device |
 #' | `torchbridge_error_unsupported_tensor` | a sparse, quantized, nested or meta tensor, a dtype R has no type for, a tensor whose elements lie outside its storage, a write into a tensor whose elements share memory |
 #' | `torchbridge_error_shape` | incompatible shapes |
@@ -26,7 +26,11 @@
 #' | `torchbridge_error_plot` | a tensor `autoplot()` or `plot()` can't draw (its shape, complex or empty tensors, image values outside `[0, 1]` and `[0, 255]`) |
 #'
 #' Errors that start in torchbridge's Python code arrive with these classes
-#' too; the Python exception is kept as the error's `parent`.
+#' too, their message the whole story (no parent). An error of torch or
+#' Python that torchbridge did not make itself is a `torchbridge_error_torch`
+#' (or the class its kind maps to) with the first line of the Python error
+#' in the message and the whole Python error (type and text) as its
+#' `parent`.
 #'
 #' Errors carry what failed as fields, so that code need not parse the
 #' message (`tryCatch(..., torchbridge_error = function(e) e$dtype)`); a
@@ -113,10 +117,12 @@ rethrow_python <- function(e, call, info = python_error_info(), retried = FALSE)
   }
   bullets <- vapply(info$bullets, function(b) cli_escape(b[[2]]), "")
   names(bullets) <- vapply(info$bullets, function(b) b[[1]], "")
+  # torchbridge's own Python errors: the message is the whole story (as a
+  # parent, the Python exception would repeat it under "Caused by")
   rlang::exec(
     tb_abort, c(cli_escape(info$message), bullets, extra), info$kind,
     !!!condition_data(info$data),
-    call = call, parent = python_condition(info$python)
+    call = call
   )
 }
 

@@ -498,9 +498,9 @@ test_that("tensors autoplot() can't draw are plot errors with a hint about type"
   expect_error(autoplot(torch$zeros(3L), type = "scatter"), class = cls)
   expect_error(autoplot(torch$zeros(3L, 1L), type = "scatter"), class = cls)
   expect_error(autoplot(torch$zeros(3L, 5L), type = "scatter"), class = cls)
-  cnd <- expect_error(autoplot(torch$zeros(5L, 2L, 2L)), class = "torchbridge_error")
+  cnd <- expect_error(autoplot(torch$zeros(5L, 2L, 2L)), class = "torchbridge_error_plot")
   expect_identical(rlang::call_name(cnd$call), "autoplot")
-  expect_match(conditionMessage(cnd$parent), "PlotError", fixed = TRUE)
+  expect_null(cnd$parent) # raised by torchbridge's Python: the message is all of it
 })
 
 test_that("arguments of autoplot() are checked", {
