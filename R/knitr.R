@@ -25,8 +25,9 @@
 #'   can't be shown (sparse, meta...): what `print()` shows, in a code block.
 #'
 #' Numbers have `getOption("digits")` significant digits (7 unless set), as
-#' at the console; float16 tensors show at most 4 and bfloat16 at most 3,
-#' all they hold. Integer types show every digit, int64 exactly.
+#' at the console; float16 tensors show at most 4, bfloat16 at most 3 and
+#' float32 at most 9, all they hold. Integer types show every digit, int64
+#' exactly.
 #'
 #' @section Chunk options:
 #' Three chunk options change how tensors show; each is a whole number and

@@ -11,7 +11,10 @@
 #'   counted from 1 (`(2,.,.) =` is `x[2, , ]`). A line says how much more
 #'   there is.
 #' * Numbers are formatted as R formats the same values (7 significant
-#'   digits, `getOption("digits")`; 4 for float16 and 3 for bfloat16).
+#'   digits, `getOption("digits")`; 4 for float16 and 3 for bfloat16). A
+#'   larger `digits` shows at most 9 for float32 and complex64: enough to
+#'   tell every float32 apart, where more would print its binary expansion
+#'   (`0.1` as `0.100000001490116`).
 #'
 #' `format()` returns the lines `print()` shows. `str()` is one line: dtype,
 #' shape, device and the first values in column-major order, as R's `str()`
@@ -168,13 +171,15 @@ tensor_footer <- function(info) {
 is_int_dtype <- function(dtype) grepl("^u?int[0-9]+$", dtype)
 
 # Values formatted together, as R formats one vector; keeps dims. `digits`:
-# significant digits, NULL for getOption("digits"); float16 shows at most 4
-# and bfloat16 at most 3 (all they hold), 4 and 3 when `digits` is NULL.
+# significant digits, NULL for getOption("digits"); float16 shows at most 4,
+# bfloat16 at most 3 and float32 at most 9 (enough to tell every float32
+# apart: more would show its binary expansion as if it were a double's
+# digits), 4 and 3 when `digits` is NULL.
 format_cells <- function(v, dtype, digits = NULL) {
   if (is.logical(v)) return(format(v))
   if (is.character(v)) return(format(v, justify = "right")) # exact integer text
   if (is_int_dtype(dtype)) return(format(v, scientific = FALSE))
-  cap <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, NULL)
+  cap <- switch(dtype, float16 = , complex32 = 4L, bfloat16 = 3L, float32 = , complex64 = 9L, NULL)
   digits <- if (is.null(digits)) cap %||% getOption("digits") else min(digits, cap)
   format(v, digits = digits)
 }

@@ -114,6 +114,12 @@ test_that("digits follow getOption(\"digits\"); the chunk option torchbridge.dig
     show_knit(torch_mod()$tensor(pi, dtype = torch_mod()$float64), torchbridge.digits = 3)
     show_knit(as_torch(c(pi, exp(1)), dtype = "float16"), torchbridge.digits = 10)
   })
+  # float32 shows at most 9 digits, not its binary expansion as a double's
+  tenth <- as_torch(c(0.1, 1 / 3), dtype = "float32")
+  expect_match(knit_text(tenth, torchbridge.digits = 22), "[1] 0.100000001 0.333333343", fixed = TRUE)
+  expect_match(knit_text(as_torch(0.1, dtype = "float64"), torchbridge.digits = 17), "0.10000000000000001", fixed = TRUE)
+  withr::local_options(digits = 20)
+  expect_match(paste(format(tenth), collapse = "\n"), "0.100000001 0.333333343", fixed = TRUE)
   withr::local_options(digits = 7)
   expect_match(knit_text(x), "[1]  3.1415927  2.7182818 -0.3333333", fixed = TRUE)
   # other options in the chunk do not matter
