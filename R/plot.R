@@ -18,9 +18,9 @@
 #'
 #' | `type` | tensor | plot |
 #' |---|---|---|
-#' | `"lines"` | 2-D, rows x columns (e.g. epochs x runs); a 1-D tensor is one column | one line per column: `value` against `row`, coloured by column (a legend titled "column", keys `1`, `2`, ...) |
+#' | `"lines"` | 2-D, rows x columns (e.g. epochs x runs); a 1-D tensor is one column | one line per column: `value` against `row`, coloured by column (a legend titled "column", keys `1`, `2`, ...; beyond 12 columns a colour bar) |
 #' | `"scatter"` | 2-D, n x 2 | one point per row: column 1 (x) against column 2 (y) |
-#' | `"scatter"` | 2-D, n x k, k even | the columns taken in pairs, (1, 2), (3, 4), ...: one point per row and pair, coloured by pair (a legend titled "pair", keys `1-2`, `3-4`, ...) |
+#' | `"scatter"` | 2-D, n x k, k even | the columns taken in pairs, (1, 2), (3, 4), ...: one point per row and pair, coloured by pair (a legend titled "pair", keys `1-2`, `3-4`, ...; beyond 12 pairs a colour bar of pair numbers) |
 #' | `"hist"` | any shape | a histogram of all its values |
 #' | `"image"` | 2-D (a grey image), 3-D CHW, 4-D NCHW | as above |
 #'
@@ -237,9 +237,19 @@ plot_line <- function(data, factors, caption) {
 }
 
 # One line per column: `data` is tensor_data() of the 2-D (reduced) tensor.
+# Beyond this many lines or pairs, colour is a continuous scale (a colour
+# bar) instead of a legend key each: thousands of keys are unreadable and
+# take ggplot2 a minute to draw.
+max_legend_keys <- 12L
+
 plot_lines <- function(data, factors, caption) {
   data$row <- window_centre(data$row, factors[[1]])
-  ggplot2::ggplot(data, ggplot2::aes(x = .data$row, y = .data$value, colour = factor(.data$col))) +
+  mapping <- if (max(data$col) > max_legend_keys) {
+    ggplot2::aes(x = .data$row, y = .data$value, group = .data$col, colour = .data$col)
+  } else {
+    ggplot2::aes(x = .data$row, y = .data$value, colour = factor(.data$col))
+  }
+  ggplot2::ggplot(data, mapping) +
     ggplot2::geom_line(na.rm = TRUE) +
     ggplot2::labs(x = "row", y = "value", colour = "column", caption = caption)
 }
@@ -253,7 +263,11 @@ plot_scatter <- function(data, columns, step, caption) {
     mapping <- ggplot2::aes(x = .data$x, y = .data$y)
     labels <- ggplot2::labs(x = "col 1", y = "col 2", caption = caption)
   } else {
-    mapping <- ggplot2::aes(x = .data$x, y = .data$y, colour = pair_factor(.data$pair))
+    mapping <- if (pairs > max_legend_keys) {
+      ggplot2::aes(x = .data$x, y = .data$y, colour = .data$pair)
+    } else {
+      ggplot2::aes(x = .data$x, y = .data$y, colour = pair_factor(.data$pair))
+    }
     # "col 1, 3, 5" or "col 1, 3, ..., 11"; "col 2, 4, 6" or "col 2, 4, ..., 12"
     cols <- function(first) {
       num <- function(v) format(v, scientific = FALSE, trim = TRUE)

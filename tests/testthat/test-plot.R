@@ -283,6 +283,22 @@ test_that('type = "scatter": an n x 2 tensor, column 1 against column 2', {
   expect_renders(p)
 })
 
+test_that("beyond 12 lines or pairs, colour is a colour bar, not a legend key each", {
+  skip_if_no_torch()
+  skip_if_not_installed("ggplot2")
+  lines <- autoplot(as_torch(matrix(as.double(1:26), 2)), type = "lines")
+  expect_s3_class(ggplot2::ggplot_build(lines)$plot$scales$get_scales("colour"), "ScaleContinuous")
+  expect_identical(ggplot2::layer_data(lines)$colour[c(1, 26)], scales::seq_gradient_pal("#132B43", "#56B1F7")(c(0, 1)))
+  expect_identical(lines$labels$colour, "column")
+  expect_length(unique(ggplot2::layer_data(lines)$group), 13L) # still a line per column
+  twelve <- autoplot(as_torch(matrix(as.double(1:24), 2)), type = "lines")
+  expect_s3_class(ggplot2::ggplot_build(twelve)$plot$scales$get_scales("colour"), "ScaleDiscrete")
+  pts <- autoplot(as_torch(matrix(as.double(1:52), 2)), type = "scatter")
+  expect_s3_class(ggplot2::ggplot_build(pts)$plot$scales$get_scales("colour"), "ScaleContinuous")
+  expect_identical(names(pts$data), c("row", "pair", "x", "y")) # the data is still tensor_data(pairs = TRUE)
+  expect_identical(pts$labels$colour, "pair")
+})
+
 test_that('type = "scatter": n x k, k even: columns in pairs, a colour per pair', {
   skip_if_no_ggplot2()
   m <- matrix(c(1:12, 101:112) / 4, 4) # 4 x 6: pairs (1, 2), (3, 4), (5, 6)
