@@ -35,7 +35,11 @@
 #'   element by element, a quarter of a million at a time. A sum is checked
 #'   as a whole, as R does: partial sums beyond the range are fine if the
 #'   total fits. uint16, uint32 and uint64 (which torch can only multiply)
-#'   are compared with float64 instead.
+#'   are compared with float64 instead. A 0-d tensor whose value the
+#'   result's integer dtype can't hold (torch would wrap it first: an int8
+#'   tensor `== torch$tensor(1000L)` would compare with -24) is an overflow
+#'   error in arithmetic; comparisons and `& |` are made in a dtype that
+#'   holds both.
 #' * **Errors of torch itself**, such as running out of memory, are
 #'   `torchbridge_error_torch` with torch's message; a dtype torch has no
 #'   kernel for is a `torchbridge_error_dtype`.

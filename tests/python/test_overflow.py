@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
 import torch
 
 import torchbridge as tb
-from torchbridge._errors import ValueOverflowError, take_last_error
+from torchbridge._errors import NAError, ValueOverflowError, take_last_error
 
 I64_MIN, I64_MAX = -(2**63), 2**63 - 1
 
@@ -246,3 +247,105 @@ def test_the_range_shortcut_reads_nothing_more(monkeypatch):
     assert tb.math_op("cumsum", x).dtype == torch.int64
     with pytest.raises(AssertionError, match="element-wise"):
         tb.binary("*", x, 2**22)  # 1000 * 2^22 may wrap: checked element by element
+
+
+# --- against Python's exact integers: random dtypes, shapes, values at the edges ----------
+
+_DTYPES = [torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool]
+
+
+def _range(dt):
+    if dt == torch.bool:
+        return 0, 1
+    info = torch.iinfo(dt)
+    return info.min, info.max
+
+
+def _random_tensor(rnd, dt, shape):
+    lo, hi = _range(dt)
+    n = math.prod(shape)
+    vals = [rnd.choice([lo, hi, lo + 1, hi - 1, 0, 1, -1 if lo < 0 else 0]) if rnd.random() < 0.3 else
+            rnd.randint(lo, hi) if rnd.random() < 0.5 else rnd.randint(max(lo, -50), min(hi, 50)) for _ in range(n)]
+    t = torch.tensor(vals, dtype=torch.int64).to(dt).reshape(shape)
+    return t.t().contiguous().t() if t.dim() == 2 and rnd.random() < 0.3 else t  # column-major too
+
+
+def _outcome(f, *args):
+    try:
+        return f(*args)
+    except ValueOverflowError:
+        take_last_error()
+        return "overflow"
+    except NAError:
+        take_last_error()
+        return "na"
+
+
+@pytest.mark.parametrize("piece", [7, 1 << 18])
+def test_integer_ops_agree_with_python_integers(monkeypatch, piece):
+    """Each result is Python's exact one, or an overflow error exactly when
+    that is outside the result's dtype (0-d operands the dtype can't hold
+    are refused; a zero divisor is NA), in pieces of 7 and whole."""
+    import random
+
+    from torchbridge import _memory
+
+    monkeypatch.setattr(_memory, "WORK_PIECE", piece)
+    rnd = random.Random(11)
+    for _ in range(800):
+        op = rnd.choice(["+", "-", "*", "%/%", "%%"])
+        sa = rnd.choice([(5,), (3, 4), (1, 4), (3, 1), ()])
+        sb = rnd.choice([(5,), (1,), ()]) if sa == (5,) else rnd.choice([(4,), (3, 4), (1,), ()])
+        a, b = _random_tensor(rnd, rnd.choice(_DTYPES), sa), _random_tensor(rnd, rnd.choice(_DTYPES), sb)
+        ai, bi = (v.to(torch.int64) if v.dtype == torch.bool else v for v in (a, b))
+        lo, hi = _range(torch.result_type(ai, bi))
+        shape = torch.broadcast_shapes(a.shape, b.shape)
+        xs, ys = (v.to(torch.int64).broadcast_to(shape).reshape(-1).tolist() for v in (ai, bi))
+        unfit = any(v.dim() == 0 and not lo <= int(v) <= hi for v in (ai, bi))
+        if op in ("%/%", "%%") and 0 in ys:
+            want = "na"
+        elif unfit:
+            want = "overflow"
+        else:
+            fun = {"+": lambda p, q: p + q, "-": lambda p, q: p - q, "*": lambda p, q: p * q,
+                   "%/%": lambda p, q: p // q, "%%": lambda p, q: p % q}[op]
+            exact = [fun(p, q) for p, q in zip(xs, ys)]
+            want = "overflow" if any(not lo <= v <= hi for v in exact) else exact
+        got = _outcome(lambda o, p, q: tb.binary(o, p, q).reshape(-1).tolist(), op, a, b)
+        assert got == want or (unfit and got == "overflow"), (op, a, b)
+
+
+@pytest.mark.parametrize("piece", [5, 1 << 18])
+def test_sums_products_and_cumulative_ones_agree_with_python_integers(monkeypatch, piece):
+    import random
+
+    from torchbridge import _memory
+
+    monkeypatch.setattr(_memory, "WORK_PIECE", piece)
+    rnd = random.Random(12)
+    lo, hi = _range(torch.int64)
+    for _ in range(400):
+        dt = rnd.choice(_DTYPES)
+        ts = [_random_tensor(rnd, dt, rnd.choice([(9,), (3, 5), (2, 2, 3)])) for _ in range(rnd.choice([1, 2]))]
+        op = rnd.choice(["sum", "prod"])
+        values = [v for t in ts for v in t.to(torch.int64).reshape(-1).tolist()]
+        total = sum(values) if op == "sum" else math.prod(values)
+        assert _outcome(lambda o, v: int(tb.summary(o, v)), op, ts) == (total if lo <= total <= hi else "overflow")
+        t, cop = ts[0], rnd.choice(["cumsum", "cumprod"])
+        flat = t.to(torch.int64).permute(*reversed(range(t.dim()))).reshape(-1).tolist()  # R's order
+        acc, steps = (0 if cop == "cumsum" else 1), []
+        for v in flat:
+            acc = acc + v if cop == "cumsum" else acc * v
+            steps.append(acc)
+        want = steps if all(lo <= v <= hi for v in steps) else "overflow"
+        assert _outcome(lambda o, v: tb.math_op(o, v).tolist(), cop, t) == want, (cop, t)
+
+
+def test_comparisons_with_a_zero_d_value_beyond_the_dtype_are_made_in_a_dtype_that_holds_it():
+    x = torch.tensor([-24, 100], dtype=torch.int8)
+    big = torch.tensor(1000)  # torch alone casts it to int8 first: -24
+    assert tb.binary("==", x, big).tolist() == [False, False]
+    assert tb.binary("<", x, big).tolist() == [True, True]
+    assert tb.binary(">", big, x).tolist() == [True, True]
+    assert tb.binary("&", x, torch.tensor(256)).tolist() == [True, True]  # 256 as int8 is 0
+    assert tb.binary("==", x, torch.tensor(-24)).tolist() == [True, False]

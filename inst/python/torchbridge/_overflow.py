@@ -64,8 +64,12 @@ def _error(op: str, dtype: torch.dtype, bullets: Sequence[tuple], found: str,
 
 
 def _result_error(op: str, dtype: torch.dtype, bullets: Sequence[tuple], value: int) -> ValueOverflowError:
-    shown = str(value) if abs(value) < 10**21 else f"about {float(value):.6g}"
-    return _error(op, dtype, bullets, f"A result is {shown}", value)
+    digits = str(abs(value))
+    rest = digits[1:6].rstrip("0")
+    shown = str(value) if len(digits) <= 21 else \
+        f"about {'-' if value < 0 else ''}{digits[0]}{'.' + rest if rest else ''}e+{len(digits) - 1}"
+    near = float(value) if len(digits) < 300 else (-math.inf if value < 0 else math.inf)
+    return _error(op, dtype, bullets, f"A result is {shown}", near)
 
 
 def _fits(value: int, dtype: torch.dtype) -> bool:
@@ -139,20 +143,34 @@ def check_divisor(op: str, y: torch.Tensor, bullets: Sequence[tuple]) -> None:
             )
 
 
+def fit_scalars(op: str, x: torch.Tensor, y: torch.Tensor, arithmetic: bool,
+                bullets: Sequence[tuple]) -> tuple:
+    """Before an integer operation: torch casts a 0-d operand to the other
+    tensor's dtype first, wrapping a value it can't hold (an int8 tensor ==
+    ``torch$tensor(1000L)`` compares with -24). For arithmetic that is an
+    overflow error; comparisons and logical operators compare in a dtype
+    that holds both instead."""
+    rt = torch.result_type(x, y)
+    if not _int(rt):
+        return x, y
+    for t in (x, y):
+        if t.dim() == 0 and t.dtype != rt and _int(t.dtype) and not _fits(int(t), rt):
+            if arithmetic:
+                raise _error(op, rt, bullets, f"The value {int(t)} can't be a {D.name(rt)}, the result's dtype",
+                             int(t))
+            wide_dt = torch.promote_types(x.dtype, y.dtype)
+            return x.to(wide_dt), y.to(wide_dt)
+    return x, y
+
+
 def check_binary(op: str, out: torch.Tensor, x: torch.Tensor, y: torch.Tensor,
                  fun: Callable[..., torch.Tensor], bullets: Sequence[tuple]) -> None:
     """After ``out = fun(x, y)`` for ``op`` in ``+ - * %% %/%``: nothing wrapped."""
     if not _int(out.dtype) or out.numel() == 0 or op == "%%":  # |x %% y| < |y| always fits
-        return
+        return  # (0-d operands that don't fit were refused by fit_scalars())
     if {out.dtype, x.dtype, y.dtype} & _FEW_KERNELS:
         return _check_reference(out, lambda: fun(wide(x), wide(y)), op, bullets)
-    ranges = []
-    for t in (x, y):
-        mm = _minmax(t)
-        if t.dim() == 0 and not _fits(mm[0], out.dtype):  # torch wraps it to the result's dtype first
-            raise _error(op, out.dtype, bullets,
-                         f"The value {mm[0]} can't be a {D.name(out.dtype)}, the result's dtype", mm[0])
-        ranges.append(mm)
+    ranges = [_minmax(t) for t in (x, y)]
     lo, hi = D.int_range(out.dtype)
     if op == "%/%":
         if not (_signed(out.dtype) and ranges[0][0] <= lo and ranges[1][0] <= -1 <= ranges[1][1]):

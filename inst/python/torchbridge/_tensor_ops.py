@@ -22,7 +22,7 @@ from ._errors import (
     torch_failure,
 )
 from ._from_torch import check_storage
-from ._overflow import check_binary, check_divisor, check_negation, check_total
+from ._overflow import check_binary, check_divisor, check_negation, check_total, fit_scalars
 from ._tensor_na import with_r_missing
 from ._r_values import (
     RValue,
@@ -137,6 +137,7 @@ def binary(op: str, a: Any, b: Any) -> torch.Tensor:
         raise InputTypeError(f"`{op}` needs a tensor on one side.", sides(_OP_NAMES, values))
     try:
         x, y = _prepare(op, x, y)
+        x, y = fit_scalars(op, x, y, op in _INTEGER_ARITH, sides(_OP_NAMES, values))
         if op in ("%%", "%/%") and D.kind(torch.result_type(x, y)) == "int":
             check_divisor(op, y, sides(_OP_NAMES, values))  # before torch: GPUs divide by 0 silently
         out = fun(x, y)
