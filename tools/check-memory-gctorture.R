@@ -120,6 +120,11 @@ if (has_bit64) {
   case("integer64 -> int64 -> bit64", function() from_torch(as_torch(i64), int64 = "bit64"), i64)
   case("integer64 -> int64 -> double", function() from_torch(as_torch(i64), int64 = "double"), c(1, -2, 2^40))
   case("integer -> int64 -> bit64", function() from_torch(as_torch(int), int64 = "bit64"), bit64::as.integer64(int))
+  big64 <- bit64::as.integer64(c("1152921504606846977", "-3", "7", "2"))
+  case("tensor_data(int64 = \"bit64\") and its pairs", function() {
+    t <- as_torch(big64)$reshape(2L, 2L)$t() # column-major: matrix() would drop the class
+    list(tensor_data(t, int64 = "bit64")$value, tensor_data(t, pairs = TRUE, int64 = "bit64")$y)
+  }, list(big64, big64[3:4]))
 } else {
   cat("(bit64 is not installed: integer64 cases skipped)\n")
 }
