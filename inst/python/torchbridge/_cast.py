@@ -198,11 +198,13 @@ def validate(src: torch.Tensor, target: torch.dtype, na_sentinel: Optional[int] 
     if src.dtype == target:
         return None
     if tk in ("int", "bool") and sk in ("float", "complex"):
-        if _has_nan(src):
+        # real floats: one min/max pass finds NaN (it propagates) and the range
+        mm = int_minmax(src) if sk == "float" else None
+        if (math.isnan(mm[0]) or math.isnan(mm[1])) if mm is not None else _has_nan(src):
             raise _na_error(target)
     if tk == "int":
         if sk == "float":
-            check_range(src, target)
+            check_range(src, target, minmax=mm)
             _check_fraction(src, target)
         elif sk == "int" and not _fits(src.dtype, target):
             check_range(src, target)
@@ -295,12 +297,12 @@ def check_range_low_float(src: torch.Tensor, target: torch.dtype) -> None:
     sign- and zero-less formats need positive values."""
     if src.is_complex():  # the imaginary parts were checked to be zero
         src = src.real
-    if target in _NO_INF:
-        found = _first_where(torch.isinf, src)
-        if found is not None:
-            raise _float_overflow(target, float(found[0]))
     lo, hi = math.inf, -math.inf
-    for (p,) in work_pieces(src.shape, src):
+    for (p,) in work_pieces(src.shape, src):  # one pass: Inf, then the finite values' range
+        if target in _NO_INF:
+            inf = p[torch.isinf(p)]
+            if inf.numel():
+                raise _float_overflow(target, float(inf[0]))
         finite = p[torch.isfinite(p)]
         if finite.numel():
             a, b = torch.aminmax(finite)

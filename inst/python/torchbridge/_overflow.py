@@ -72,7 +72,7 @@ def _result_error(op: str, dtype: torch.dtype, bullets: Sequence[tuple], value: 
     return _error(op, dtype, bullets, f"A result is {shown}", near)
 
 
-def _fits(value: int, dtype: torch.dtype) -> bool:
+def _holds(dtype: torch.dtype, value: int) -> bool:
     lo, hi = D.int_range(dtype)
     return lo <= value <= hi
 
@@ -154,7 +154,7 @@ def fit_scalars(op: str, x: torch.Tensor, y: torch.Tensor, arithmetic: bool,
     if not _int(rt):
         return x, y
     for t in (x, y):
-        if t.dim() == 0 and t.dtype != rt and _int(t.dtype) and not _fits(int(t), rt):
+        if t.dim() == 0 and t.dtype != rt and _int(t.dtype) and not _holds(rt, int(t)):
             if arithmetic:
                 raise _error(op, rt, bullets, f"The value {int(t)} can't be a {D.name(rt)}, the result's dtype",
                              int(t))
